@@ -1,0 +1,55 @@
+// Built-in data loaders: `csv`, `load` (safetensors), `npy` and `text`. Their file contents are
+// read at run time; statically, `csv` and `text` have a known record shape and `load`/`npy`
+// give an open record whose fields are checked when the run reads the file.
+
+import type * as A from "../ast/nodes.js";
+import type { ParamSpec } from "./args.js";
+import type { Val } from "./call-context.js";
+import type { Checker, Ctx } from "./checker.js";
+import { BT, type Scope } from "./env.js";
+import { showType, type Type } from "./types.js";
+
+const req = (name: string): ParamSpec => ({ name, optional: false });
+const opt = (name: string): ParamSpec => ({ name, optional: true });
+
+export const dataLoaders: Readonly<Record<string, { params: ParamSpec[]; doc: string }>> = {
+  csv: { params: [req("path"), opt("x"), opt("y")], doc: "a CSV file with a header row: `x` lists feature columns, `y` names the label column" },
+  load: { params: [req("path")], doc: "a .safetensors file: one field per tensor" },
+  npy: { params: [req("path")], doc: "one .npy array" },
+  text: { params: [req("name"), opt("context")], doc: "a character-level corpus: `x` is a window of `context` characters and `y` the next ones" },
+};
+
+export function checkDataLoader(cx: Checker, name: string, e: A.Call, scope: Scope, ctx: Ctx): Val {
+  const spec = dataLoaders[name]!;
+  const { args } = cx.checkArgs(spec.params, e, `\`${name}\``, scope, ctx);
+  const first = args.get(spec.params[0]!.name);
+  if (first && first.type.k !== "str" && first.type.k !== "unknown") {
+    cx.report({ code: "LIP3007", message: `\`${name}\` takes a ${name === "text" ? "corpus name" : "file path"} as a string, found ${showType(first.type)}`, span: first.span, label: "not a string", help: name === "text" ? 'e.g. `text("names", context: 16)`' : `e.g. \`${name}("data/train.${name === "csv" ? "csv" : name === "npy" ? "npy" : "safetensors"}")\`` });
+  }
+  const n = { sym: "n" };
+  const open = (): Type => ({ k: "record", fields: new Map(), dataset: true, open: true });
+  switch (name) {
+    case "csv": {
+      const x = args.get("x");
+      const cols = x && x.expr.kind === "List" ? x.expr.items.length : undefined;
+      const fields = new Map<string, Type>();
+      fields.set("x", { k: "tensor", dtype: "f32", shape: cols === undefined ? null : { rest: null, dims: [n, cols] }, weak: false });
+      if (args.has("y")) fields.set("y", { k: "tensor", dtype: "i32", shape: { rest: null, dims: [n] }, weak: false });
+      return { type: { k: "record", fields, dataset: true }, bt: BT.Const };
+    }
+    case "text": {
+      const c = args.get("context");
+      const ctxLen = c && c.type.k === "tensor" ? c.type.value : 16;
+      const dims = ctxLen === undefined ? null : { rest: null, dims: [n, ctxLen] };
+      const fields = new Map<string, Type>([
+        ["x", { k: "tensor", dtype: "i32", shape: dims, weak: false }],
+        ["y", { k: "tensor", dtype: "i32", shape: dims, weak: false }],
+      ]);
+      return { type: { k: "record", fields, dataset: true }, bt: BT.Const };
+    }
+    case "npy":
+      return { type: { k: "tensor", dtype: "f32", shape: null, weak: false }, bt: BT.Const };
+    default:
+      return { type: open(), bt: BT.Const };
+  }
+}
