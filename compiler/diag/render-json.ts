@@ -57,9 +57,9 @@ export function renderJson(ds: readonly Diagnostic[], files: SourceFiles): JsonD
       endLine,
       endCol,
       label,
-      secondary: d.secondary.map((l) => jsonSpan(l, files)),
-      notes: [...d.notes],
-      help: d.help ?? null,
+      secondary: (d.secondary ?? []).map((l) => jsonSpan(l, files)),
+      notes: [...(d.notes ?? [])],
+      help: d.help === undefined || d.help === "" ? null : d.help,
     };
   });
 }

@@ -234,7 +234,8 @@ function annotationRows(annots: readonly Annot[]): Row[] {
   }
   const labelled = annots
     .filter((a) => a.label !== "")
-    .sort((x, y) => x.start - y.start || x.end - y.end || Number(y.primary) - Number(x.primary));
+    // on a tie the primary sorts last, so it is the one that can take the inline place
+    .sort((x, y) => x.start - y.start || x.end - y.end || Number(x.primary) - Number(y.primary));
   const rows: Row[] = [underline];
   if (labelled.length === 0) return rows;
 
@@ -327,7 +328,7 @@ function buildSections(d: Diagnostic, files: SourceFiles): FileSection[] {
     else s.annots.push(toLineAnnot(label, primary, src));
   };
   add(d.primary, true);
-  for (const l of d.secondary) add(l, false);
+  for (const l of d.secondary ?? []) add(l, false);
   return [...sections.values()];
 }
 
@@ -419,10 +420,12 @@ export function renderText(d: Diagnostic, files: SourceFiles, opts: TextRenderOp
   const gutter = Math.max(1, ...lineNumbers.map(digits));
   const out = [headline(d, p)];
   sections.forEach((s, i) => renderSection(s, i === 0, gutter, p, out));
-  if (d.notes.length > 0 || d.help !== undefined) {
+  const notes = d.notes ?? [];
+  const help = d.help === undefined || d.help === "" ? undefined : d.help;
+  if (notes.length > 0 || help !== undefined) {
     out.push(p.paint(" ".repeat(gutter) + " |", "gutter"));
-    for (const n of d.notes) out.push(...footnote("note", n, gutter, p));
-    if (d.help !== undefined) out.push(...footnote("help", d.help, gutter, p));
+    for (const n of notes) out.push(...footnote("note", n, gutter, p));
+    if (help !== undefined) out.push(...footnote("help", help, gutter, p));
   }
   return out.join("\n");
 }

@@ -390,6 +390,24 @@ describe("renderText", () => {
     expect(colored.replace(/\x1b\[[0-9;]*m/g, "")).toBe(renderText(d, fs.map));
   });
 
+  test("a primary and a secondary label on the same span: the primary's label goes inline", () => {
+    const fs = new Files();
+    fs.add("a.lip", "let a = b\n");
+    const d = diagnostic({
+      code: "LIP2001",
+      message: "m",
+      span: fs.at("a.lip", "b"),
+      label: "primary",
+      secondary: [{ span: fs.at("a.lip", "b"), text: "secondary" }],
+    });
+    expect(renderText(d, fs.map).split("\n").slice(3)).toEqual([
+      "1 | let a = b",
+      "  |         ^ primary",
+      "  |         |",
+      "  |         secondary",
+    ]);
+  });
+
   test("renderAllText separates diagnostics with blank lines", () => {
     const fs = new Files();
     fs.add("a.lip", "x y\n");
