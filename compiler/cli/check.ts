@@ -52,7 +52,10 @@ export const checkCommand = defineCommand({
       io.stderr(renderAllText(diagnostics, files, { color }) + (summary === "" ? "" : summary + "\n"));
     }
     const internal = diagnostics.find((d) => d.code.startsWith("LIP9"));
-    if (internal !== undefined) throw new InternalDiagnostic(internal.message);
+    if (internal !== undefined) {
+      // printed as `internal error: <message>`, without repeating the driver's own prefix
+      throw new InternalDiagnostic(internal.message.replace(/^internal error[^:]*:\s*/i, "") || internal.message);
+    }
     return diagnostics.some((d) => d.severity === "error") ? Exit.Failure : Exit.Ok;
   },
 });

@@ -11,31 +11,71 @@
 //     order (not locale order, so results do not depend on the machine).
 // `name` itself is never suggested.
 
-/** Restricted Damerau-Levenshtein (optimal string alignment) distance, in UTF-16 code units. */
-export function editDistance(a: string, b: string): number {
+// Three reusable DP rows (two back, for transpositions): suggest() runs this for every candidate
+// of every unknown name, so it must not allocate.
+let rows = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
+/**
+ * The OSA distance of `a` and `b`, or some value above `limit` as soon as the distance is known
+ * to exceed it (the values of rows i-1 and i bound every later row from below).
+ */
+function boundedDistance(a: string, b: string, limit: number): number {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
-  // Three rolling rows: two back (for transpositions), previous and current.
-  let prev2 = new Array<number>(b.length + 1).fill(0);
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  const n = b.length + 1;
+  if (rows[0]!.length < n) rows = [new Int32Array(n * 2), new Int32Array(n * 2), new Int32Array(n * 2)];
+  let [prev2, prev, cur] = rows as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j < n; j++) prev[j] = j;
+  let prevMin = 0;
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
+    let rowMin = i;
     const ai = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
+    for (let j = 1; j < n; j++) {
       const bj = b.charCodeAt(j - 1);
-      const cost = ai === bj ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) {
-        d = Math.min(d, prev2[j - 2]! + 1);
-      }
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) d = Math.min(d, prev2[j - 2]! + 1);
       cur[j] = d;
+      if (d < rowMin) rowMin = d;
     }
+    if (rowMin > limit && prevMin > limit) return limit + 1;
+    prevMin = rowMin;
     [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return prev[b.length]!;
+  return prev[n - 1]!;
+}
+
+// Per-code-unit counts for bagDistance; always all zero between calls.
+const counts = new Int32Array(65536);
+
+/**
+ * A lower bound of the edit distance in O(length): max(|A \ B|, |B \ A|) for the multisets of
+ * code units. Each insertion, deletion or substitution lowers it by at most one and a
+ * transposition does not change it, so it never exceeds the OSA distance. It rejects most
+ * candidates without running the quadratic DP.
+ */
+function bagDistance(a: string, b: string): number {
+  for (let i = 0; i < a.length; i++) counts[a.charCodeAt(i)]!++;
+  for (let j = 0; j < b.length; j++) counts[b.charCodeAt(j)]!--;
+  let onlyA = 0;
+  let onlyB = 0;
+  for (let i = 0; i < a.length; i++) {
+    const k = a.charCodeAt(i);
+    if (counts[k]! > 0) onlyA += counts[k]!;
+    counts[k] = 0;
+  }
+  for (let j = 0; j < b.length; j++) {
+    const k = b.charCodeAt(j);
+    if (counts[k]! < 0) onlyB -= counts[k]!;
+    counts[k] = 0;
+  }
+  return Math.max(onlyA, onlyB);
+}
+
+/** Restricted Damerau-Levenshtein (optimal string alignment) distance, in UTF-16 code units. */
+export function editDistance(a: string, b: string): number {
+  return boundedDistance(a, b, Infinity);
 }
 
 /** The largest distance at which a candidate is still offered for `name`. */
@@ -62,23 +102,27 @@ function compareScored(x: Scored, y: Scored): number {
 export function nearestNames(name: string, candidates: Iterable<string>, limit = Infinity): string[] {
   if (name.length === 0) return [];
   const threshold = suggestionThreshold(name);
-  const lower = name.toLowerCase();
-  const seen = new Set<string>();
+  let lower: string | undefined;
   const scored: Scored[] = [];
   for (const c of candidates) {
-    if (c === name || c.length === 0 || seen.has(c)) continue;
-    seen.add(c);
+    if (c === name || c.length === 0) continue;
     const lengthGap = Math.abs(c.length - name.length);
-    if (c.toLowerCase() === lower) {
+    if (lengthGap === 0 && c.toLowerCase() === (lower ??= name.toLowerCase())) {
       scored.push({ name: c, rank: 0, lengthGap });
       continue;
     }
     if (lengthGap > threshold) continue; // the distance is at least the length difference
-    const d = editDistance(name, c);
+    if (bagDistance(name, c) > threshold) continue;
+    const d = boundedDistance(name, c, threshold);
     if (d <= threshold) scored.push({ name: c, rank: 1 + d, lengthGap });
   }
   scored.sort(compareScored);
-  return scored.slice(0, limit).map((s) => s.name);
+  const out: string[] = [];
+  for (const s of scored) {
+    if (out.length >= limit) break;
+    if (out[out.length - 1] !== s.name) out.push(s.name); // duplicates are adjacent once sorted
+  }
+  return out;
 }
 
 /** The single best suggestion for a misspelt `name`, or undefined when nothing is close. */

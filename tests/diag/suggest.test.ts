@@ -81,6 +81,26 @@ describe("suggest", () => {
     );
   });
 
+  test("agrees with a brute-force search over editDistance", () => {
+    const word = fc.string({ unit: fc.constantFrom("a", "b", "c", "A", "x", "é"), maxLength: 7 });
+    fc.assert(
+      fc.property(word, fc.array(word, { maxLength: 12 }), (name, cands) => {
+        const t = suggestionThreshold(name);
+        const brute = name === "" ? [] : [...new Set(cands)].filter(
+          (c) => c !== name && c !== "" && (c.toLowerCase() === name.toLowerCase() || editDistance(name, c) <= t),
+        );
+        expect(new Set(nearestNames(name, cands))).toEqual(new Set(brute));
+      }),
+    );
+  });
+
+  test("is fast enough for thousands of unknown names against thousands of candidates", () => {
+    const names = Array.from({ length: 3000 }, (_, i) => `f${i}`);
+    const t0 = performance.now();
+    for (let i = 0; i < 3000; i++) suggest(`y${i}`, names);
+    expect(performance.now() - t0).toBeLessThan(3000); // about 0.3 s on a laptop
+  });
+
   test("nearestNames lists the candidates best first, without duplicates", () => {
     // all at distance 1 and one letter longer: code-unit order
     expect(nearestNames("mx", ["mx2", "mix", "max", "max", "zzz"])).toEqual(["max", "mix", "mx2"]);
