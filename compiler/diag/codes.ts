@@ -14,6 +14,10 @@ export const codes = {
   LIP1008: "invalid number",
   LIP1009: "chained comparison",
   LIP1010: "call or index on a new line",
+  LIP1011: "invalid escape in string",
+  LIP1012: "keyword used as a name",
+  LIP1013: "wrong operator",
+  LIP1014: "expression needs parentheses",
   // ---- names and declarations
   LIP2001: "unknown name",
   LIP2002: "unknown module",
