@@ -127,7 +127,7 @@ function maxMin(doc: string): Builtin {
 
 function reshapeRule(c: CallContext): Type {
   const x = c.tensor("x");
-  const dims = c.shapeList("shape");
+  const dims = c.shapeList("shape", true);
   if (!x || !dims) return unknown;
   const minusOnes = dims.filter((d) => d === -1).length;
   if (minusOnes > 1) {

@@ -93,10 +93,10 @@ export class CallContext {
   }
 
   /** A compile-time dim: an integer or a size variable. */
-  constDim(a: CheckedArg | undefined, what: string): Dim | undefined | null {
+  constDim(a: CheckedArg | undefined, what: string, allowMinusOne = false): Dim | undefined | null {
     if (a === undefined || a.type.k === "unknown") return undefined;
     if (a.type.k === "tensor" && a.type.shape?.dims.length === 0 && a.type.shape.rest === null) {
-      if (a.type.value !== undefined && Number.isInteger(a.type.value) && a.type.value >= 0) return a.type.value;
+      if (a.type.value !== undefined && Number.isInteger(a.type.value) && (a.type.value >= 0 || (allowMinusOne && a.type.value === -1))) return a.type.value;
       if (a.type.sizeVar !== undefined) return { sym: a.type.sizeVar };
       if (a.type.value === undefined && a.bt <= BT.Run && a.type.dtype !== "bool") return null; // known later
     }
@@ -105,14 +105,14 @@ export class CallContext {
   }
 
   /** A list of compile-time dims such as `[B, 2]`; null entries are not known until later. */
-  shapeList(name: string): (Dim | null)[] | undefined {
+  shapeList(name: string, allowMinusOne = false): (Dim | null)[] | undefined {
     const a = this.args.get(name);
     if (a === undefined || a.type.k === "unknown") return undefined;
     if (a.type.k === "list" && a.expr.kind === "List") {
       const out: (Dim | null)[] = [];
       const items = a.expr.items;
       a.type.items.forEach((t, i) => {
-        const d = this.constDim({ type: t, bt: a.bt, span: items[i]!.span, expr: items[i]! }, "a dimension");
+        const d = this.constDim({ type: t, bt: a.bt, span: items[i]!.span, expr: items[i]! }, "a dimension", allowMinusOne);
         out.push(d === undefined ? null : d);
       });
       return out;

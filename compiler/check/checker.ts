@@ -585,8 +585,13 @@ export class Checker {
         }
         if (p.type.kind === "NamedType" && p.type.name === "int" && v.type.k === "tensor") {
           const dim = v.type.value !== undefined ? v.type.value : v.type.sizeVar !== undefined ? { sym: v.type.sizeVar } : undefined;
+          if (dim === undefined) {
+            failed = true;
+            this.report({ code: "LIP3009", message: `\`${p.name.name}\` of ${what} is an \`int\`, so it must be a compile-time integer`, span: a?.span ?? e.span, label: "not known at compile time", secondary: [{ span: p.name.span, text: "declared here" }] });
+            continue;
+          }
           if (sizeVars.has(p.name.name)) {
-            if (dim === undefined || (typeof dim === "number" && (!Number.isInteger(dim) || dim < 0))) {
+            if (typeof dim === "number" && (!Number.isInteger(dim) || dim < 0)) {
               failed = true;
               this.report({ code: "LIP3009", message: `\`${p.name.name}\` sizes a tensor in ${what}, so it must be a non-negative compile-time integer`, span: a?.span ?? e.span, label: v.type.value !== undefined ? `this is ${v.type.value}` : "not known at compile time", secondary: [{ span: p.name.span, text: "declared here" }] });
               continue;
@@ -706,7 +711,7 @@ export class Checker {
           span: last ? last.span : decl.name.span,
           label: `this is ${showType(result.type)}`,
           secondary: [{ span: decl.ret.span, text: "the declared return type" }],
-          notes: [err],
+          notes: /^size `/.test(err) ? [] : [err],
         });
       }
       return substitute(expected, b);
@@ -743,7 +748,8 @@ export class Checker {
         }
         case "ParamDecl":
           if (ctx.body !== "layer" && ctx.body !== "model") {
-            this.report({ code: "LIP4005", message: "`param` declarations are allowed only in a `layer` or `model`", span: s.span, label: `not allowed in ${bodyName(ctx.body)}`, help: owner?.kind === "Fn" ? `make \`${owner.name.name}\` a \`layer\`` : undefined });
+            this.report({ code: "LIP4005", message: "`param` declarations are allowed only in a `layer` or `model`", span: stmtHead(s), label: `not allowed in ${bodyName(ctx.body)}`, help: owner?.kind === "Fn" ? `make \`${owner.name.name}\` a \`layer\`` : undefined });
+            this.defineLocal(scope, s.name, substitute(typeOfTypeExpr(s.type), ctx.bindings), BT.Tensor, "param");
             break;
           }
           this.paramDecl(s, scope, ctx);

@@ -22,9 +22,11 @@ export function checkModules(loader: Loader): { checker: Checker; program: Check
   const cx = new Checker(loader);
   const experiments = new Map<string, ExperimentInfo>();
   const modules = [...loader.reported];
-  for (const m of modules) checkDeclarations(cx, m);
+  for (const m of modules) checkDeclarations(cx, m, syntaxErrorsIn(loader, m));
   for (const m of modules) {
+    const broken = syntaxErrorsIn(loader, m);
     for (const d of m.program.decls) {
+      if (isBroken(d, broken)) continue;
       if (d.kind === "Experiment") experiments.set(d.name.name, checkExperiment(cx, d, m));
       else if (d.kind === "Property") checkProperty(cx, d, m);
     }
@@ -32,8 +34,19 @@ export function checkModules(loader: Loader): { checker: Checker; program: Check
   return { checker: cx, program: { facts: cx.facts, experiments } };
 }
 
-function checkDeclarations(cx: Checker, m: Module): void {
+/** Offsets of syntax errors in a module: a declaration that contains one is not checked further. */
+function syntaxErrorsIn(loader: Loader, m: Module): number[] {
+  return loader.diagnostics.filter((d) => d.code.startsWith("LIP1") && d.primary.span.file === m.path).map((d) => d.primary.span.start);
+}
+
+/** Declarations that the parser had to recover in: checking them would only repeat the syntax error. */
+function isBroken(d: A.Decl, syntaxErrors: readonly number[]): boolean {
+  return syntaxErrors.some((o) => o >= d.span.start && o <= d.span.end);
+}
+
+function checkDeclarations(cx: Checker, m: Module, broken: readonly number[]): void {
   for (const d of m.program.decls) {
+    if (isBroken(d, broken)) continue;
     switch (d.kind) {
       case "Fn":
       case "Layer":
@@ -67,7 +80,7 @@ function checkCallableGeneric(cx: Checker, d: A.Callable, m: Module): void {
   const types = new Map<string, { type: Type; bt: BT }>();
   for (const p of d.params) {
     let t: Type = p.type ? typeOfTypeExpr(p.type) : unknown;
-    if (t.k === "tensor" && p.type?.kind === "NamedType" && p.type.name === "int") t = { ...t, sizeVar: sizeVars.has(p.name.name) ? p.name.name : undefined };
+    if (t.k === "tensor" && p.type?.kind === "NamedType" && p.type.name === "int") t = { ...t, sizeVar: p.name.name }; // an `int` is a compile-time constant: symbolic here
     types.set(p.name.name, { type: t, bt: p.type?.kind === "NamedType" && p.type.name === "int" ? BT.Const : BT.Tensor });
   }
   cx.genericallyChecked.add(d);
