@@ -202,6 +202,7 @@ function axisRule(c: CallContext, mode: "expand" | "squeeze"): Type {
     return t(x.dtype, { rest: s.rest, dims: d }, x.weak);
   }
   const r = normaliseAxis(s, axis);
+  if (r.ok === "unknown") return t(x.dtype, null, x.weak);
   if (!r.ok) {
     c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")!.span, label: `the tensor has shape ${showShape(s)}` });
     return unknown;
@@ -230,6 +231,7 @@ function concatRule(c: CallContext): Type {
   const first = ts[0]!;
   if (ts.some((x) => x.shape === null) || !first.shape) return t(first.dtype, null);
   const r = normaliseAxis(first.shape, axis);
+  if (r.ok === "unknown") return t(first.dtype, null);
   if (!r.ok) {
     c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")?.span ?? a.span, label: `the first tensor has shape ${showShape(first.shape)}` });
     return unknown;
@@ -403,6 +405,7 @@ export const builtins: Readonly<Record<string, Builtin>> = {
       const axis = c.constInt("axis");
       if (!x || axis === undefined || !x.shape) return { k: "tensor", dtype: "i32", shape: { rest: null, dims: [] }, weak: true };
       const r = normaliseAxis(x.shape, axis);
+      if (r.ok === "unknown") return { k: "tensor", dtype: "i32", shape: { rest: null, dims: [] }, weak: true, sizeVar: `size(${axis})#${c.span.start}` };
       if (!r.ok) {
         c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")!.span, label: `the tensor has shape ${showShape(x.shape)}` });
         return unknown;

@@ -261,6 +261,10 @@ export class Checker {
     const r = this.expr(e.right, scope, ctx);
     const bt = joinBT(l.bt, r.bt);
     if (l.type.k === "unknown" || r.type.k === "unknown") return { type: unknown, bt };
+    if (l.type.k === "str" && r.type.k === "str" && (e.op === "==" || e.op === "!=")) {
+      const value = l.type.value !== undefined && r.type.value !== undefined ? Number((l.type.value === r.type.value) === (e.op === "==")) : undefined;
+      return { type: { k: "tensor", dtype: "bool", shape: { rest: null, dims: [] }, weak: false, value }, bt };
+    }
     for (const [side, v] of [[e.left, l], [e.right, r]] as const) {
       if (v.type.k !== "tensor") {
         this.report({ code: "LIP3010", message: `\`${e.op}\` needs tensors, found ${showType(v.type)}`, span: side.span, label: `this is ${showType(v.type)}` });
@@ -322,7 +326,7 @@ export class Checker {
       weak = a.weak && b.weak;
     }
     const value = foldBinary(e.op, a.value, b.value);
-    return { type: { k: "tensor", dtype, shape, weak, value }, bt };
+    return { type: { k: "tensor", dtype, shape, weak, value, sizeVar: value === undefined ? symbolicSize(e.op, a, b) : undefined }, bt };
   }
 
   private dtypeClash(e: A.Binary, a: TensorType, b: TensorType, bt: BT): Val {
@@ -360,8 +364,11 @@ export class Checker {
 
   private ifExpr(e: A.If, scope: Scope, ctx: Ctx): Val {
     const c = this.expr(e.cond, scope, ctx);
-    const a = this.expr(e.then, scope, ctx);
-    const b = this.expr(e.else, scope, ctx);
+    // with a condition known at compile time, a layer in the branch not taken has no parameters
+    const known = c.type.k === "tensor" ? c.type.value : undefined;
+    const branchCtx = (taken: boolean): Ctx => (known !== undefined && !taken && ctx.collector ? { ...ctx, collector: null } : ctx);
+    const a = this.expr(e.then, scope, branchCtx(known === undefined || known !== 0));
+    const b = this.expr(e.else, scope, branchCtx(known === undefined || known === 0));
     const bt = joinBT(c.bt, a.bt, b.bt);
     if (c.type.k === "tensor") {
       if (c.type.dtype !== "bool") {
@@ -568,6 +575,8 @@ export class Checker {
     const sizeVars = new Set<string>();
     for (const p of decl.params) sizeVarsOf(p.type, new Map()).forEach((_, k) => sizeVars.add(k));
     if (decl.ret) sizeVarsOf(decl.ret).forEach((_, k) => sizeVars.add(k));
+    // an `int` parameter can also size a tensor declared in the body (`param table: f32[V, D]`)
+    for (const name of bodyDimNames(decl)) sizeVars.add(name);
     let failed = false;
     const defaultsScope = this.rootScope(declModule);
     for (const p of decl.params) {
@@ -949,6 +958,32 @@ function preludeBinding(name: string): Binding | undefined {
   const c = preludeConstants[name];
   if (c !== undefined && Object.prototype.hasOwnProperty.call(preludeConstants, name)) return { name, type: c, bt: BT.Const, kind: "builtin", span: null };
   return undefined;
+}
+
+/** Size-variable names used in the type annotations inside a body (param, state, let). */
+export function bodyDimNames(decl: A.Callable): Set<string> {
+  const out = new Map<string, A.Dim>();
+  for (const st of decl.body) {
+    if (st.kind === "ParamDecl") sizeVarsOf(st.type, out);
+    else if ((st.kind === "StateDecl" || st.kind === "Let") && st.type) sizeVarsOf(st.type, out);
+  }
+  return new Set(out.keys());
+}
+
+/**
+ * Arithmetic on compile-time sizes whose values are not known yet (`4 * D`, `D / heads` in a
+ * generic body) gives a symbolic size, named by the expression, so that it can still size a
+ * tensor; two such sizes are equal when they are the same expression.
+ */
+function symbolicSize(op: A.BinaryOp, a: TensorType, b: TensorType): string | undefined {
+  if (!["+", "-", "*", "/"].includes(op)) return undefined;
+  const scalar = (t: TensorType) => t.shape !== null && !t.shape.rest && t.shape.dims.length === 0 && t.dtype !== "bool";
+  const term = (t: TensorType) => (t.value !== undefined ? String(t.value) : t.sizeVar);
+  if (!scalar(a) || !scalar(b)) return undefined;
+  const x = term(a);
+  const y = term(b);
+  if (x === undefined || y === undefined || (a.sizeVar === undefined && b.sizeVar === undefined)) return undefined;
+  return `(${x} ${op} ${y})`;
 }
 
 function foldBinary(op: A.BinaryOp, a: number | undefined, b: number | undefined): number | undefined {

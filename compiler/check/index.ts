@@ -3,7 +3,7 @@
 // mistake inside a declaration is reported once, at the declaration, and not again per call.
 
 import type * as A from "../ast/nodes.js";
-import { Checker, type CheckFacts } from "./checker.js";
+import { Checker, bodyDimNames, type CheckFacts } from "./checker.js";
 import { BT } from "./env.js";
 import { checkExperiment, type ExperimentInfo } from "./experiment.js";
 import type { Loader } from "./loader.js";
@@ -75,6 +75,7 @@ function checkCallableGeneric(cx: Checker, d: A.Callable, m: Module): void {
   const sizeVars = new Map<string, A.Dim>();
   for (const p of d.params) sizeVarsOf(p.type, sizeVars);
   if (d.ret) sizeVarsOf(d.ret, sizeVars);
+  for (const name of bodyDimNames(d)) if (!sizeVars.has(name)) sizeVars.set(name, { kind: "DimVar", name, span: d.name.span });
   for (const name of sizeVars.keys()) b.dims.set(name, { dim: { sym: name }, from: null, argSpan: null });
   b.rests.set(REST, { rest: { rest: REST }, dims: [] });
   const types = new Map<string, { type: Type; bt: BT }>();

@@ -85,14 +85,17 @@ export function matmulShapes(a: Shape | null, b: Shape | null): MatmulResult {
 }
 
 /** Normalise an axis (negative counts from the end) against a shape, or report it. */
-export function normaliseAxis(shape: Shape, axis: number): { ok: true; index: number; fromEnd: boolean } | { ok: false; message: string } {
+export type AxisResult = { ok: true; index: number; fromEnd: boolean } | { ok: false; message: string } | { ok: "unknown" };
+
+/** Normalise an axis; `unknown` when it falls into a `...` (the rank is not known statically). */
+export function normaliseAxis(shape: Shape, axis: number): AxisResult {
   const n = shape.dims.length;
   if (axis < 0) {
     if (-axis <= n) return { ok: true, index: n + axis, fromEnd: true };
-    if (shape.rest) return { ok: false, message: `axis ${axis} reaches into \`...\`, whose rank is not known here` };
+    if (shape.rest) return { ok: "unknown" };
     return { ok: false, message: `axis ${axis} is out of range for a tensor of rank ${n}` };
   }
-  if (shape.rest) return { ok: false, message: `axis ${axis} counts from the front of a shape that starts with \`...\`; use a negative axis` };
+  if (shape.rest) return { ok: "unknown" };
   if (axis < n) return { ok: true, index: axis, fromEnd: false };
   return { ok: false, message: `axis ${axis} is out of range for a tensor of rank ${n}` };
 }
@@ -107,6 +110,7 @@ export function reduceShape(shape: Shape | null, axes: readonly number[] | "all"
   const idx = new Set<number>();
   for (const a of axes) {
     const r = normaliseAxis(shape, a);
+    if (r.ok === "unknown") return { ok: true, shape: null };
     if (!r.ok) return { ok: false, message: r.message };
     idx.add(r.index);
   }
