@@ -7,7 +7,7 @@ import { BT } from "./env.js";
 import type { ParamSpec } from "./args.js";
 import { CallContext, promote } from "./call-context.js";
 import { normaliseAxis, reduceShape, numElements } from "./shapes.js";
-import { showShape, showType, unknown, isInt, type DType, type Dim, type Shape, type TensorType, type Type } from "./types.js";
+import { showShape, quoteType, unknown, isInt, type DType, type Dim, type Shape, type TensorType, type Type } from "./types.js";
 
 export interface Builtin {
   readonly params: readonly ParamSpec[];
@@ -62,7 +62,7 @@ function elementwise(c: CallContext, names: string[], resultDtype?: DType): Type
   if (ts.length < names.length) return unknown;
   const p = promote(ts);
   if ("clash" in p) {
-    c.report({ code: "LIP3004", message: `\`${c.name}\` mixes ${p.clash[0].dtype} and ${p.clash[1].dtype}`, span: c.span, label: `${showType(p.clash[0])} and ${showType(p.clash[1])}`, help: "convert one of them with `f32(...)` or `i32(...)`" });
+    c.report({ code: "LIP3004", message: `\`${c.name}\` mixes ${p.clash[0].dtype} and ${p.clash[1].dtype}`, span: c.span, label: `${quoteType(p.clash[0])} and ${quoteType(p.clash[1])}`, help: "convert one of them with `f32(...)` or `i32(...)`" });
     return unknown;
   }
   const shape = c.broadcast(names);
@@ -99,12 +99,12 @@ function reduction(result: "same" | "bool" | "index" | "mean", doc: string): Bui
       const axes = axesOf(c);
       if (axes === undefined) return unknown;
       if (result === "index" && axes === "all" && !(x.shape && !x.shape.rest && x.shape.dims.length === 1)) {
-        c.report({ code: "LIP3008", message: `\`${c.name}\` needs an \`axis\` for a tensor of shape ${showShape(x.shape)}`, span: c.span, label: "add `axis: -1`" });
+        c.report({ code: "LIP3008", message: `\`${c.name}\` needs an \`axis\` for a tensor of shape \`${showShape(x.shape)}\``, span: c.span, label: "add `axis: -1`" });
         return unknown;
       }
       const r = reduceShape(x.shape, axes, c.constBool("keepdims") ?? false);
       if (!r.ok) {
-        c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")?.span ?? c.span, label: `the tensor has shape ${showShape(x.shape)}` });
+        c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")?.span ?? c.span, label: `the tensor has shape \`${showShape(x.shape)}\`` });
         return unknown;
       }
       const dtype: DType = result === "bool" ? "bool" : result === "index" ? "i32" : result === "mean" && (x.dtype === "bool" || isInt(x.dtype)) ? "f32" : x.dtype;
@@ -140,12 +140,12 @@ function reshapeRule(c: CallContext): Type {
   if (n !== undefined && known.length === dims.length - minusOnes && dims.every((d) => typeof d === "number")) {
     const prod = known.reduce((a, b) => a * b, 1);
     if (minusOnes === 0 && prod !== n) {
-      c.report({ code: "LIP3011", message: `cannot reshape ${showShape(x.shape)} (${n} elements) into [${dims.join(", ")}] (${prod} elements)`, span: c.arg("shape")!.span, label: `${prod} elements` });
+      c.report({ code: "LIP3011", message: `cannot reshape \`${showShape(x.shape)}\` (${n} elements) into [${dims.join(", ")}] (${prod} elements)`, span: c.arg("shape")!.span, label: `${prod} elements` });
       return unknown;
     }
     if (minusOnes === 1) {
       if (prod === 0 || n % prod !== 0) {
-        c.report({ code: "LIP3011", message: `cannot reshape ${showShape(x.shape)} (${n} elements) into [${dims.join(", ")}]`, span: c.arg("shape")!.span, label: `${n} is not a multiple of ${prod}` });
+        c.report({ code: "LIP3011", message: `cannot reshape \`${showShape(x.shape)}\` (${n} elements) into [${dims.join(", ")}]`, span: c.arg("shape")!.span, label: `${n} is not a multiple of ${prod}` });
         return unknown;
       }
       return t(x.dtype, { rest: null, dims: dims.map((d) => (d === -1 ? n / prod : (d as number))) }, x.weak);
@@ -163,7 +163,7 @@ function transposeRule(c: CallContext): Type {
   if (permArg === undefined) {
     if (x.shape.dims.length < 2) {
       if (x.shape.rest) return t(x.dtype, null, x.weak);
-      c.report({ code: "LIP3005", message: `\`transpose\` needs a tensor of rank 2 or more, found ${showType(x)}`, span: c.arg("x")!.span, label: `rank ${x.shape.dims.length}` });
+      c.report({ code: "LIP3005", message: `\`transpose\` needs a tensor of rank 2 or more, found ${quoteType(x)}`, span: c.arg("x")!.span, label: `rank ${x.shape.dims.length}` });
       return unknown;
     }
     const d = [...x.shape.dims];
@@ -204,7 +204,7 @@ function axisRule(c: CallContext, mode: "expand" | "squeeze"): Type {
   const r = normaliseAxis(s, axis);
   if (r.ok === "unknown") return t(x.dtype, null, x.weak);
   if (!r.ok) {
-    c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")!.span, label: `the tensor has shape ${showShape(s)}` });
+    c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")!.span, label: `the tensor has shape \`${showShape(s)}\`` });
     return unknown;
   }
   const dim = s.dims[r.index]!;
@@ -221,7 +221,7 @@ function concatRule(c: CallContext): Type {
   const a = c.arg("xs");
   if (!a || a.type.k === "unknown") return unknown;
   if (a.type.k !== "list" || a.type.items.length === 0) {
-    c.report({ code: "LIP3017", message: "`concat` takes a non-empty list of tensors, e.g. `concat([a, b], axis: -1)`", span: a.span, label: `found ${showType(a.type)}` });
+    c.report({ code: "LIP3017", message: "`concat` takes a non-empty list of tensors, e.g. `concat([a, b], axis: -1)`", span: a.span, label: `found ${quoteType(a.type)}` });
     return unknown;
   }
   const axis = c.has("axis") ? c.constInt("axis") : 0;
@@ -233,7 +233,7 @@ function concatRule(c: CallContext): Type {
   const r = normaliseAxis(first.shape, axis);
   if (r.ok === "unknown") return t(first.dtype, null);
   if (!r.ok) {
-    c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")?.span ?? a.span, label: `the first tensor has shape ${showShape(first.shape)}` });
+    c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")?.span ?? a.span, label: `the first tensor has shape \`${showShape(first.shape)}\`` });
     return unknown;
   }
   let total: number | null = 0;
@@ -244,7 +244,7 @@ function concatRule(c: CallContext): Type {
     }
     const s = x.shape!;
     if (s.dims.length !== first.shape.dims.length || (s.rest?.rest ?? null) !== (first.shape.rest?.rest ?? null)) {
-      c.report({ code: "LIP3005", message: `\`concat\` needs tensors of one rank: ${showShape(first.shape)} and ${showShape(s)}`, span: a.span, label: "ranks differ" });
+      c.report({ code: "LIP3005", message: `\`concat\` needs tensors of one rank: \`${showShape(first.shape)}\` and \`${showShape(s)}\``, span: a.span, label: "ranks differ" });
       return unknown;
     }
     for (let i = 0; i < s.dims.length; i++) {
@@ -252,7 +252,7 @@ function concatRule(c: CallContext): Type {
       const p = first.shape.dims[i]!;
       const q = s.dims[i]!;
       if (typeof p === "number" && typeof q === "number" ? p !== q : typeof p !== "number" && typeof q !== "number" ? p.sym !== q.sym : true) {
-        c.report({ code: "LIP3001", message: `\`concat\` along axis ${axis}: the other dimensions must match, but ${showShape(first.shape)} and ${showShape(s)} differ`, span: a.span, label: "shapes differ off the concatenated axis" });
+        c.report({ code: "LIP3001", message: `\`concat\` along axis ${axis}: the other dimensions must match, but \`${showShape(first.shape)}\` and \`${showShape(s)}\` differ`, span: a.span, label: "shapes differ off the concatenated axis" });
         return unknown;
       }
     }
@@ -386,7 +386,7 @@ export const builtins: Readonly<Record<string, Builtin>> = {
         const tt: TensorType = t(x.dtype, target);
         const r = elementwiseShapeCheck(x.shape, target);
         if (r !== null) {
-          c.report({ code: "LIP3001", message: `cannot broadcast ${showShape(x.shape)} to ${showShape(target)}`, span: c.arg("x")!.span, label: r });
+          c.report({ code: "LIP3001", message: `cannot broadcast \`${showShape(x.shape)}\` to \`${showShape(target)}\``, span: c.arg("x")!.span, label: r });
           return unknown;
         }
         return tt;
@@ -407,7 +407,7 @@ export const builtins: Readonly<Record<string, Builtin>> = {
       const r = normaliseAxis(x.shape, axis);
       if (r.ok === "unknown") return { k: "tensor", dtype: "i32", shape: { rest: null, dims: [] }, weak: true, sizeVar: `size(${axis})#${c.span.start}` };
       if (!r.ok) {
-        c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")!.span, label: `the tensor has shape ${showShape(x.shape)}` });
+        c.report({ code: "LIP3008", message: r.message, span: c.arg("axis")!.span, label: `the tensor has shape \`${showShape(x.shape)}\`` });
         return unknown;
       }
       const d = x.shape.dims[r.index]!;

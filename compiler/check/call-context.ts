@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic, type DiagnosticInit } from "../diag/diagno
 import type { Span } from "../diag/span.js";
 import { BT, joinBT } from "./env.js";
 import { broadcastShapes } from "./shapes.js";
-import { isFloat, isInt, showShape, showType, type DType, type Dim, type Shape, type TensorType, type Type } from "./types.js";
+import { isFloat, isInt, showShape, quoteType, type DType, type Dim, type Shape, type TensorType, type Type } from "./types.js";
 
 /** A checked value: its type and its binding time. */
 export interface Val {
@@ -55,7 +55,7 @@ export class CallContext {
     const a = this.args.get(name);
     if (a === undefined || a.type.k === "unknown") return undefined;
     if (a.type.k !== "tensor") {
-      this.report({ code: "LIP3010", message: `\`${this.name}\` expects a tensor for \`${name}\`, found ${showType(a.type)}`, span: a.span, label: "not a tensor" });
+      this.report({ code: "LIP3010", message: `\`${this.name}\` expects a tensor for \`${name}\`, found ${quoteType(a.type)}`, span: a.span, label: "not a tensor" });
       return undefined;
     }
     const d = a.type.dtype;
@@ -67,7 +67,7 @@ export class CallContext {
     if (want !== null) {
       this.report({
         code: "LIP3004",
-        message: `\`${this.name}\` expects ${want} for \`${name}\`, found ${showType(a.type)}`,
+        message: `\`${this.name}\` expects ${want} for \`${name}\`, found ${quoteType(a.type)}`,
         span: a.span,
         label: `this is ${d}`,
         help: opts.float && isInt(d) ? `convert it with \`f32(...)\`` : opts.bool ? "compare it, e.g. `x > 0`" : undefined,
@@ -100,7 +100,7 @@ export class CallContext {
       if (a.type.sizeVar !== undefined) return { sym: a.type.sizeVar };
       if (a.type.value === undefined && a.bt <= BT.Run && a.type.dtype !== "bool") return null; // known later
     }
-    this.report({ code: "LIP3009", message: `${what} must be a non-negative compile-time integer`, span: a.span, label: `found ${showType(a.type)}` });
+    this.report({ code: "LIP3009", message: `${what} must be a non-negative compile-time integer`, span: a.span, label: `found ${quoteType(a.type)}` });
     return undefined;
   }
 
@@ -118,7 +118,7 @@ export class CallContext {
       return out;
     }
     if (a.type.k === "list") return a.type.items.map(() => null);
-    this.report({ code: "LIP3017", message: `\`${name}\` of \`${this.name}\` must be a list of sizes such as \`[B, 2]\``, span: a.span, label: `found ${showType(a.type)}` });
+    this.report({ code: "LIP3017", message: `\`${name}\` of \`${this.name}\` must be a list of sizes such as \`[B, 2]\``, span: a.span, label: `found ${quoteType(a.type)}` });
     return undefined;
   }
 
@@ -144,10 +144,10 @@ export class CallContext {
       if (!r.ok) {
         this.report({
           code: "LIP3001",
-          message: `shapes ${showShape(acc)} and ${showShape(a.type.shape)} cannot be broadcast together`,
+          message: `shapes \`${showShape(acc)}\` and \`${showShape(a.type.shape)}\` cannot be broadcast together`,
           span: a.span,
-          label: `this has shape ${showShape(a.type.shape)}`,
-          secondary: [{ span: this.args.get(accName)!.span, text: `this has shape ${showShape(acc)}` }],
+          label: `this has shape \`${showShape(a.type.shape)}\``,
+          secondary: [{ span: this.args.get(accName)!.span, text: `this has shape \`${showShape(acc)}\`` }],
           notes: [r.message],
         });
         return null;

@@ -21,7 +21,7 @@ import { declName, type Module } from "./module.js";
 import { ParamCollector, pathMatches } from "./names.js";
 import { broadcastShapes, matmulShapes, shapesEqual } from "./shapes.js";
 import { suggestionHelp } from "./suggest-help.js";
-import { isFloat, isInt, showShape, showType, unknown, type DType, type RecordType, type TensorType, type Type } from "./types.js";
+import { isFloat, isInt, showShape, showType, quoteType, unknown, type DType, type RecordType, type TensorType, type Type } from "./types.js";
 import { Bindings, bindIntParam, bindPattern, REST, sizeVarsOf, substitute, typeOfTypeExpr } from "./unify.js";
 import { checkDataLoader, dataLoaders } from "./data-loaders.js";
 
@@ -238,13 +238,13 @@ export class Checker {
     const v = this.expr(e.operand, scope, ctx);
     if (v.type.k === "unknown") return v;
     if (v.type.k !== "tensor") {
-      this.report({ code: "LIP3010", message: `\`${e.op}\` needs a tensor, found ${showType(v.type)}`, span: e.operand.span, label: "not a tensor" });
+      this.report({ code: "LIP3010", message: `\`${e.op}\` needs a tensor, found ${quoteType(v.type)}`, span: e.operand.span, label: "not a tensor" });
       return { type: unknown, bt: v.bt };
     }
     const t = v.type;
     if (e.op === "not") {
       if (t.dtype !== "bool") {
-        this.report({ code: "LIP3004", message: `\`not\` needs a bool, found ${showType(t)}`, span: e.operand.span, label: `this is ${showType(t)}`, help: "compare it first, e.g. `x != 0`" });
+        this.report({ code: "LIP3004", message: `\`not\` needs a bool, found ${quoteType(t)}`, span: e.operand.span, label: `this is ${quoteType(t)}`, help: "compare it first, e.g. `x != 0`" });
         return { type: unknown, bt: v.bt };
       }
       return { type: { ...t, value: t.value === undefined ? undefined : t.value ? 0 : 1 }, bt: v.bt };
@@ -267,7 +267,7 @@ export class Checker {
     }
     for (const [side, v] of [[e.left, l], [e.right, r]] as const) {
       if (v.type.k !== "tensor") {
-        this.report({ code: "LIP3010", message: `\`${e.op}\` needs tensors, found ${showType(v.type)}`, span: side.span, label: `this is ${showType(v.type)}` });
+        this.report({ code: "LIP3010", message: `\`${e.op}\` needs tensors, found ${quoteType(v.type)}`, span: side.span, label: `this is ${quoteType(v.type)}` });
         return { type: unknown, bt };
       }
     }
@@ -277,7 +277,7 @@ export class Checker {
     if (e.op === "and" || e.op === "or") {
       for (const [side, t] of [[e.left, a], [e.right, b]] as const) {
         if (t.dtype !== "bool") {
-          this.report({ code: "LIP3004", message: `${opLabel} needs bool operands, found ${showType(t)}`, span: side.span, label: `this is ${showType(t)}`, help: "compare it first, e.g. `x > 0`" });
+          this.report({ code: "LIP3004", message: `${opLabel} needs bool operands, found ${quoteType(t)}`, span: side.span, label: `this is ${quoteType(t)}`, help: "compare it first, e.g. `x > 0`" });
           return { type: unknown, bt };
         }
       }
@@ -302,12 +302,12 @@ export class Checker {
       if (!m.ok) {
         this.report({
           code: "LIP3003",
-          message: `matmul inner dimensions differ: ${showType(a)} @ ${showType(b)}`,
+          message: `matmul inner dimensions differ: ${quoteType(a)} @ ${quoteType(b)}`,
           span: e.opSpan,
           label: m.message,
           secondary: [
-            { span: e.left.span, text: `this has shape ${showShape(a.shape)}` },
-            { span: e.right.span, text: `this has shape ${showShape(b.shape)}` },
+            { span: e.left.span, text: `this has shape \`${showShape(a.shape)}\`` },
+            { span: e.right.span, text: `this has shape \`${showShape(b.shape)}\`` },
           ],
           help: matmulHelp(a, b),
         });
@@ -337,8 +337,8 @@ export class Checker {
       span: e.opSpan,
       label: "these dtypes differ",
       secondary: [
-        { span: e.left.span, text: `this is ${showType(a)}` },
-        { span: e.right.span, text: `this is ${showType(b)}` },
+        { span: e.left.span, text: `this is ${quoteType(a)}` },
+        { span: e.right.span, text: `this is ${quoteType(b)}` },
       ],
       help: toFloat ? "convert the integer operand with `f32(...)`" : "convert one operand so that both have one dtype",
     });
@@ -350,12 +350,12 @@ export class Checker {
     if (r.ok) return r.shape;
     this.report({
       code: "LIP3001",
-      message: `shapes ${showShape(a.shape)} and ${showShape(b.shape)} cannot be broadcast together`,
+      message: `shapes \`${showShape(a.shape)}\` and \`${showShape(b.shape)}\` cannot be broadcast together`,
       span: e.opSpan,
       label: r.message,
       secondary: [
-        { span: e.left.span, text: `this has shape ${showShape(a.shape)}` },
-        { span: e.right.span, text: `this has shape ${showShape(b.shape)}` },
+        { span: e.left.span, text: `this has shape \`${showShape(a.shape)}\`` },
+        { span: e.right.span, text: `this has shape \`${showShape(b.shape)}\`` },
       ],
       help: "dimensions are matched from the right: each pair must be equal or 1 (reshape, transpose or `expand_dims` one side)",
     });
@@ -372,27 +372,27 @@ export class Checker {
     const bt = joinBT(c.bt, a.bt, b.bt);
     if (c.type.k === "tensor") {
       if (c.type.dtype !== "bool") {
-        this.report({ code: "LIP3013", message: `the condition of \`if\` must be a bool, found ${showType(c.type)}`, span: e.cond.span, label: `this is ${showType(c.type)}`, help: "compare it, e.g. `x > 0`" });
+        this.report({ code: "LIP3013", message: `the condition of \`if\` must be a bool, found ${quoteType(c.type)}`, span: e.cond.span, label: `this is ${quoteType(c.type)}`, help: "compare it, e.g. `x > 0`" });
       } else if (c.type.shape && (c.type.shape.rest || c.type.shape.dims.length > 0)) {
-        this.report({ code: "LIP3015", message: `the condition of \`if\` must be a scalar, found ${showType(c.type)}`, span: e.cond.span, label: "a tensor condition", help: "for an elementwise choice use `where(cond, a, b)`" });
+        this.report({ code: "LIP3015", message: `the condition of \`if\` must be a scalar, found ${quoteType(c.type)}`, span: e.cond.span, label: "a tensor condition", help: "for an elementwise choice use `where(cond, a, b)`" });
       }
     } else if (c.type.k !== "unknown") {
-      this.report({ code: "LIP3013", message: `the condition of \`if\` must be a bool, found ${showType(c.type)}`, span: e.cond.span, label: "not a bool" });
+      this.report({ code: "LIP3013", message: `the condition of \`if\` must be a bool, found ${quoteType(c.type)}`, span: e.cond.span, label: "not a bool" });
     }
     if (a.type.k === "unknown" || b.type.k === "unknown") return { type: unknown, bt };
     if (a.type.k !== "tensor" || b.type.k !== "tensor") {
       if (a.type.k === b.type.k) return { type: a.type, bt };
-      this.report({ code: "LIP3014", message: `the branches of \`if\` have different types: ${showType(a.type)} and ${showType(b.type)}`, span: e.else.span, label: `this is ${showType(b.type)}`, secondary: [{ span: e.then.span, text: `this is ${showType(a.type)}` }] });
+      this.report({ code: "LIP3014", message: `the branches of \`if\` have different types: ${quoteType(a.type)} and ${quoteType(b.type)}`, span: e.else.span, label: `this is ${quoteType(b.type)}`, secondary: [{ span: e.then.span, text: `this is ${quoteType(a.type)}` }] });
       return { type: unknown, bt };
     }
     const p = promote([a.type, b.type]);
     if ("clash" in p) {
-      this.report({ code: "LIP3014", message: `the branches of \`if\` have different dtypes: ${a.type.dtype} and ${b.type.dtype}`, span: e.else.span, label: `this is ${showType(b.type)}`, secondary: [{ span: e.then.span, text: `this is ${showType(a.type)}` }] });
+      this.report({ code: "LIP3014", message: `the branches of \`if\` have different dtypes: ${a.type.dtype} and ${b.type.dtype}`, span: e.else.span, label: `this is ${quoteType(b.type)}`, secondary: [{ span: e.then.span, text: `this is ${quoteType(a.type)}` }] });
       return { type: unknown, bt };
     }
     const r = broadcastShapes(a.type.shape, b.type.shape);
     if (!r.ok) {
-      this.report({ code: "LIP3014", message: `the branches of \`if\` have shapes ${showShape(a.type.shape)} and ${showShape(b.type.shape)}`, span: e.else.span, label: `this has shape ${showShape(b.type.shape)}`, secondary: [{ span: e.then.span, text: `this has shape ${showShape(a.type.shape)}` }] });
+      this.report({ code: "LIP3014", message: `the branches of \`if\` have shapes \`${showShape(a.type.shape)}\` and \`${showShape(b.type.shape)}\``, span: e.else.span, label: `this has shape \`${showShape(b.type.shape)}\``, secondary: [{ span: e.then.span, text: `this has shape \`${showShape(a.type.shape)}\`` }] });
       return { type: unknown, bt };
     }
     const cv = c.type.k === "tensor" ? c.type.value : undefined;
@@ -412,13 +412,13 @@ export class Checker {
       if (f) return { type: f, bt: o.bt };
       if (t.open) return { type: unknown, bt: o.bt };
       const names = [...t.fields.keys(), ...(splits ? splits.keys() : [])];
-      this.report({ code: "LIP2010", message: `no field \`${name}\` in ${showType(t)}${splits ? " (a data set split into `train` and `test`)" : ""}`, span: e.field.span, label: "unknown field", help: suggestionHelp(name, names, (s) => `did you mean \`${s}\`?`) ?? `the fields are ${names.map((n) => `\`${n}\``).join(", ")}` });
+      this.report({ code: "LIP2010", message: `no field \`${name}\` in ${quoteType(t)}${splits ? " (a data set split into `train` and `test`)" : ""}`, span: e.field.span, label: "unknown field", help: suggestionHelp(name, names, (s) => `did you mean \`${s}\`?`) ?? `the fields are ${names.map((n) => `\`${n}\``).join(", ")}` });
       return { type: unknown, bt: o.bt };
     }
     if (t.k === "paramtree" || t.k === "params" || (t.k === "decl" && t.decl.kind === "Model")) {
       return this.paramPath(e, t, o.bt, scope, ctx);
     }
-    this.report({ code: "LIP2010", message: `${showType(t)} has no field \`${name}\``, span: e.field.span, label: "unknown field" });
+    this.report({ code: "LIP2010", message: `${quoteType(t)} has no field \`${name}\``, span: e.field.span, label: "unknown field" });
     return { type: unknown, bt: o.bt };
   }
 
@@ -476,7 +476,7 @@ export class Checker {
       if (!ctx.instantiating) this.facts.bindingTimes.set(e.callee, BT.Const);
     } else {
       const v = this.expr(e.callee, scope, ctx);
-      if (v.type.k !== "unknown") this.report({ code: "LIP2009", message: `${showType(v.type)} is not a function`, span: e.callee.span, label: "called here" });
+      if (v.type.k !== "unknown") this.report({ code: "LIP2009", message: `${quoteType(v.type)} is not a function`, span: e.callee.span, label: "called here" });
       for (const a of e.args) this.expr(a.value, scope, ctx);
       return { type: unknown, bt: v.bt };
     }
@@ -488,7 +488,7 @@ export class Checker {
       return this.callableCall(decl as A.Callable, this.moduleOf(t.module) ?? ctx.module, e, scope, ctx);
     }
     if (t.k !== "unknown") {
-      this.report({ code: "LIP2009", message: `\`${calleeName}\` is not a function: it is ${showType(t)}`, span: e.callee.span, label: "called here", secondary: b.span ? [{ span: b.span, text: "defined here" }] : [] });
+      this.report({ code: "LIP2009", message: `\`${calleeName}\` is not a function: it is ${quoteType(t)}`, span: e.callee.span, label: "called here", secondary: b.span ? [{ span: b.span, text: "defined here" }] : [] });
     }
     for (const a of e.args) this.expr(a.value, scope, ctx);
     return { type: unknown, bt: b.bt };
@@ -669,7 +669,7 @@ export class Checker {
       code: sizeConflict ? "LIP3002" : "LIP3007",
       message: `wrong argument \`${p.name.name}\` for ${what}: ${message}`,
       span,
-      label: `this is ${showType(actual)}`,
+      label: `this is ${quoteType(actual)}`,
       secondary: [
         ...(p.type ? [{ span: p.type.span, text: `\`${p.name.name}\` is declared here` }] : []),
         ...(prior ? [{ span: prior, text: "the size was bound by this argument" }] : []),
@@ -716,9 +716,9 @@ export class Checker {
         const last = [...decl.body].reverse().find((s) => s.kind === "ExprStmt");
         this.report({
           code: "LIP3006",
-          message: `${decl.kind === "Fn" ? "fn" : decl.kind.toLowerCase()} \`${decl.name.name}\` returns ${showType(result.type)} but its signature says ${showType(substitute(expected, b))}`,
+          message: `${decl.kind === "Fn" ? "fn" : decl.kind.toLowerCase()} \`${decl.name.name}\` returns ${quoteType(result.type)} but its signature says ${quoteType(substitute(expected, b))}`,
           span: last ? last.span : decl.name.span,
-          label: `this is ${showType(result.type)}`,
+          label: `this is ${quoteType(result.type)}`,
           secondary: [{ span: decl.ret.span, text: "the declared return type" }],
           notes: /^size `/.test(err) ? [] : [err],
         });
@@ -811,7 +811,7 @@ export class Checker {
     const b = new Bindings();
     const err = bindPattern(expected, v.type, b, null);
     if (err) {
-      this.report({ code: "LIP3016", message: `the value does not match its annotation ${showType(expected)}`, span, label: `this is ${showType(v.type)}`, secondary: [{ span: te.span, text: "the annotation" }], notes: [err.message] });
+      this.report({ code: "LIP3016", message: `the value does not match its annotation ${quoteType(expected)}`, span, label: `this is ${quoteType(v.type)}`, secondary: [{ span: te.span, text: "the annotation" }], notes: [err.message] });
       return expected;
     }
     return v.type.k === "tensor" && expected.k === "tensor" ? { ...v.type, dtype: expected.dtype, weak: false } : v.type;
@@ -824,16 +824,16 @@ export class Checker {
       return;
     }
     if (!isFloat(declared.dtype)) {
-      this.report({ code: "LIP3017", message: `a trainable parameter must be a float tensor, found ${showType(declared)}`, span: s.type.span, label: "gradients need a float dtype" });
+      this.report({ code: "LIP3017", message: `a trainable parameter must be a float tensor, found ${quoteType(declared)}`, span: s.type.span, label: "gradients need a float dtype" });
     }
     if (declared.shape?.rest) {
       this.report({ code: "LIP3017", message: "a parameter cannot have a `...` shape: its size must be known", span: s.type.span, label: "use size variables, e.g. `f32[I, O]`" });
     }
     const v = this.expr(s.init, scope, { ...ctx, paramInit: declared });
     if (v.type.k === "tensor" && !shapesEqual(v.type.shape, declared.shape)) {
-      this.report({ code: "LIP4007", message: `the initialiser of \`${s.name.name}\` has shape ${showShape(v.type.shape)}, but the parameter is ${showType(declared)}`, span: s.init.span, label: `this has shape ${showShape(v.type.shape)}`, secondary: [{ span: s.type.span, text: "the declared type" }] });
+      this.report({ code: "LIP4007", message: `the initialiser of \`${s.name.name}\` has shape \`${showShape(v.type.shape)}\`, but the parameter is ${quoteType(declared)}`, span: s.init.span, label: `this has shape \`${showShape(v.type.shape)}\``, secondary: [{ span: s.type.span, text: "the declared type" }] });
     } else if (v.type.k !== "tensor" && v.type.k !== "unknown") {
-      this.report({ code: "LIP4007", message: `the initialiser of \`${s.name.name}\` is not a tensor`, span: s.init.span, label: `this is ${showType(v.type)}` });
+      this.report({ code: "LIP4007", message: `the initialiser of \`${s.name.name}\` is not a tensor`, span: s.init.span, label: `this is ${quoteType(v.type)}` });
     }
     this.defineLocal(scope, s.name, declared, BT.Tensor, "param");
     ctx.collector?.add(s.name.name, declared);
@@ -871,7 +871,7 @@ export class Checker {
       const err = this.stateMismatch(declared, v.type);
       if (err) {
         const declSpan = isTarget ? target!.span : states.get(name)!.name.span;
-        this.report({ code: "LIP3016", message: `the next value of \`${name}\` is ${showType(v.type)}, but \`${name}\` is ${showType(declared)}`, span: a.value.span, label: `this is ${showType(v.type)}`, secondary: declSpan ? [{ span: declSpan, text: `\`${name}\` is declared here` }] : [], notes: [err] });
+        this.report({ code: "LIP3016", message: `the next value of \`${name}\` is ${quoteType(v.type)}, but \`${name}\` is ${quoteType(declared)}`, span: a.value.span, label: `this is ${quoteType(v.type)}`, secondary: declSpan ? [{ span: declSpan, text: `\`${name}\` is declared here` }] : [], notes: [err] });
       }
     }
     for (const [name, s] of states) {
@@ -886,7 +886,7 @@ export class Checker {
     if (declared.dtype !== next.dtype && !(next.weak && declared.dtype !== "bool" && next.dtype !== "bool") && !(declared.weak && next.dtype !== "bool")) return `dtypes differ: ${declared.dtype} and ${next.dtype}`;
     if (!shapesEqual(declared.shape, next.shape)) {
       // a scalar literal state (`state ema = 0.0`) may take a scalar value
-      return `shapes differ: ${showShape(declared.shape)} and ${showShape(next.shape)}`;
+      return `shapes differ: \`${showShape(declared.shape)}\` and \`${showShape(next.shape)}\``;
     }
     return null;
   }
@@ -897,7 +897,7 @@ export class Checker {
     const v = this.expr(d.value, this.rootScope(m), this.topCtx(m));
     if (v.type.k === "unknown") return unknown;
     if (v.type.k !== "record") {
-      this.report({ code: "LIP5005", message: `\`${d.name.name}\` is not a data set: its value is ${showType(v.type)}`, span: d.value.span, label: "expected a record of tensors such as `{x: f32[n, 2], y: i32[n]}`", help: "use a generator such as `two_moons(...)`, a loader such as `load(\"file.safetensors\")`, or a record literal" });
+      this.report({ code: "LIP5005", message: `\`${d.name.name}\` is not a data set: its value is ${quoteType(v.type)}`, span: d.value.span, label: "expected a record of tensors such as `{x: f32[n, 2], y: i32[n]}`", help: "use a generator such as `two_moons(...)`, a loader such as `load(\"file.safetensors\")`, or a record literal" });
       return unknown;
     }
     const rec = this.asDataset(v.type, d.value.span);
@@ -924,7 +924,7 @@ export class Checker {
       if (t.k === "unknown") continue;
       if (t.k !== "tensor" || !t.shape || t.shape.rest || t.shape.dims.length === 0) {
         if (t.k === "tensor" && !t.shape) continue;
-        this.report({ code: "LIP5005", message: `field \`${name}\` of a data set must be a tensor with a leading example dimension, found ${showType(t)}`, span, label: "not a data set" });
+        this.report({ code: "LIP5005", message: `field \`${name}\` of a data set must be a tensor with a leading example dimension, found ${quoteType(t)}`, span, label: "not a data set" });
         return undefined;
       }
       const d0 = t.shape.dims[0]!;
@@ -1026,7 +1026,7 @@ export function fieldPath(e: A.Expr): string[] {
 export function typeKey(t: Type): string {
   switch (t.k) {
     case "tensor":
-      return `${t.dtype}${t.weak ? "~" : ""}${showShape(t.shape)}${t.value !== undefined ? `=${t.value}` : ""}${t.sizeVar ? `#${t.sizeVar}` : ""}`;
+      return `${t.dtype}${t.weak ? "~" : ""}\`${showShape(t.shape)}\`${t.value !== undefined ? `=${t.value}` : ""}${t.sizeVar ? `#${t.sizeVar}` : ""}`;
     case "list":
       return `[${t.items.map(typeKey).join(",")}]`;
     case "record":

@@ -7,7 +7,7 @@ import type { ParamSpec } from "./args.js";
 import type { Val } from "./call-context.js";
 import type { Checker, Ctx } from "./checker.js";
 import { BT, type Scope } from "./env.js";
-import { showType, type Type } from "./types.js";
+import { quoteType, type Type } from "./types.js";
 
 const req = (name: string): ParamSpec => ({ name, optional: false });
 const opt = (name: string): ParamSpec => ({ name, optional: true });
@@ -24,7 +24,7 @@ export function checkDataLoader(cx: Checker, name: string, e: A.Call, scope: Sco
   const { args } = cx.checkArgs(spec.params, e, `\`${name}\``, scope, ctx);
   const first = args.get(spec.params[0]!.name);
   if (first && first.type.k !== "str" && first.type.k !== "unknown") {
-    cx.report({ code: "LIP3007", message: `\`${name}\` takes a ${name === "text" ? "corpus name" : "file path"} as a string, found ${showType(first.type)}`, span: first.span, label: "not a string", help: name === "text" ? 'e.g. `text("names", context: 16)`' : `e.g. \`${name}("data/train.${name === "csv" ? "csv" : name === "npy" ? "npy" : "safetensors"}")\`` });
+    cx.report({ code: "LIP3007", message: `\`${name}\` takes a ${name === "text" ? "corpus name" : "file path"} as a string, found ${quoteType(first.type)}`, span: first.span, label: "not a string", help: name === "text" ? 'e.g. `text("names", context: 16)`' : `e.g. \`${name}("data/train.${name === "csv" ? "csv" : name === "npy" ? "npy" : "safetensors"}")\`` });
   }
   const n = { sym: "n" };
   const open = (): Type => ({ k: "record", fields: new Map(), dataset: true, open: true });

@@ -13,7 +13,7 @@ import type { Module } from "./module.js";
 import { ParamCollector, type CollectedParam } from "./names.js";
 import { checkRuleUse, reportRuleUse } from "./rules.js";
 import { checkInDependencyOrder, type Definition } from "./simultaneous.js";
-import { i32Scalar, isFloat, isScalar, showShape, showType, unknown, type RecordType, type TensorType, type Type } from "./types.js";
+import { i32Scalar, isFloat, isScalar, showShape, showType, quoteType, unknown, type RecordType, type TensorType, type Type } from "./types.js";
 import { Bindings } from "./unify.js";
 import { suggestionHelp } from "./suggest-help.js";
 
@@ -88,7 +88,7 @@ export function checkExperiment(cx: Checker, x: A.Experiment, module: Module): E
       else batchSize = n;
     }
     const sh = opts.get("shuffle");
-    if (sh && !(sh.type.k === "tensor" && sh.type.dtype === "bool")) cx.report({ code: "LIP3004", message: `\`shuffle\` must be \`true\` or \`false\`, found ${showType(sh.type)}`, span: sh.span, label: "not a bool" });
+    if (sh && !(sh.type.k === "tensor" && sh.type.dtype === "bool")) cx.report({ code: "LIP3004", message: `\`shuffle\` must be \`true\` or \`false\`, found ${quoteType(sh.type)}`, span: sh.span, label: "not a bool" });
     if (dataRecord) {
       for (const [name, t] of dataRecord.fields) {
         const bt: Type = t.k === "tensor" && t.shape ? { ...t, shape: { rest: null, dims: [batchSize ?? { sym: "B" }, ...t.shape.dims.slice(1)] } } : t;
@@ -138,7 +138,7 @@ export function checkExperiment(cx: Checker, x: A.Experiment, module: Module): E
       value: lossClause.value,
       define: (v) => {
         if (v.type.k !== "unknown" && !(isScalar(v.type) && isFloat(v.type.dtype))) {
-          cx.report({ code: "LIP5003", message: `the loss must be a float scalar, found ${showType(v.type)}`, span: lossClause.value.span, label: `this is ${showType(v.type)}`, help: v.type.k === "tensor" && v.type.shape && v.type.shape.dims.length > 0 ? "reduce it, e.g. with `mean(...)`" : undefined });
+          cx.report({ code: "LIP5003", message: `the loss must be a float scalar, found ${quoteType(v.type)}`, span: lossClause.value.span, label: `this is ${quoteType(v.type)}`, help: v.type.k === "tensor" && v.type.shape && v.type.shape.dims.length > 0 ? "reduce it, e.g. with `mean(...)`" : undefined });
         }
         define("loss", isScalar(v.type) ? v.type : { ...i32Scalar, dtype: "f32" }, BT.Tensor, lossClause.span);
         streams.push({ name: "loss", kind: "loss", type: v.type, bt: btNames[BT.Tensor] });
@@ -169,7 +169,7 @@ export function checkExperiment(cx: Checker, x: A.Experiment, module: Module): E
         value: s.value,
         define: (v) => {
           if (v.type.k !== "unknown" && !isScalar(v.type)) {
-            cx.report({ code: "LIP3015", message: `a metric must be a scalar, found ${showType(v.type)}`, span: s.value.span, label: `this is ${showType(v.type)}`, help: "reduce it, e.g. with `mean(...)`" });
+            cx.report({ code: "LIP3015", message: `a metric must be a scalar, found ${quoteType(v.type)}`, span: s.value.span, label: `this is ${quoteType(v.type)}`, help: "reduce it, e.g. with `mean(...)`" });
           }
           define(s.name.name, v.type, v.bt, s.name.span);
           streams.push({ name: s.name.name, kind: "metric", type: v.type, bt: btNames[v.bt] });
@@ -216,7 +216,7 @@ export function checkExperiment(cx: Checker, x: A.Experiment, module: Module): E
         } else if (et && et.k === "tensor" && t.k === "tensor" && et.shape && t.shape) {
           const a = showShape({ rest: null, dims: et.shape.dims.slice(1) });
           const b = showShape({ rest: null, dims: t.shape.dims.slice(1) });
-          if (a !== b || et.dtype !== t.dtype) cx.report({ code: "LIP5005", message: `field \`${name}\` of the evaluation data is ${showType(et)}, but in the training data it is ${showType(t)}`, span: evalClause.source.span, label: "the examples must have one shape" });
+          if (a !== b || et.dtype !== t.dtype) cx.report({ code: "LIP5005", message: `field \`${name}\` of the evaluation data is ${quoteType(et)}, but in the training data it is ${quoteType(t)}`, span: evalClause.source.span, label: "the examples must have one shape" });
         }
       }
     }
@@ -233,7 +233,7 @@ function headSpan(s: A.Stmt, word: string): Span {
 function expectDataset(cx: Checker, v: Val, span: Span): RecordType | undefined {
   if (v.type.k === "unknown") return undefined;
   if (v.type.k !== "record") {
-    cx.report({ code: "LIP5005", message: `expected a data set, found ${showType(v.type)}`, span, label: "not a data set", help: "declare one with `data name = ...` at the top level" });
+    cx.report({ code: "LIP5005", message: `expected a data set, found ${quoteType(v.type)}`, span, label: "not a data set", help: "declare one with `data name = ...` at the top level" });
     return undefined;
   }
   return v.type;
@@ -273,7 +273,7 @@ function checkModelClause(cx: Checker, c: A.ModelClause, batch: Map<string, Type
   }
   if (b.type.k === "unknown") return undefined;
   if (b.type.k !== "decl" || (b.type.decl.kind !== "Model" && b.type.decl.kind !== "Layer")) {
-    cx.report({ code: "LIP2014", message: `\`${c.model.name}\` is not a model: it is ${showType(b.type)}`, span: c.model.span, label: "expected a model", secondary: b.span ? [{ span: b.span, text: "declared here" }] : [] });
+    cx.report({ code: "LIP2014", message: `\`${c.model.name}\` is not a model: it is ${quoteType(b.type)}`, span: c.model.span, label: "expected a model", secondary: b.span ? [{ span: b.span, text: "declared here" }] : [] });
     return undefined;
   }
   const decl = b.type.decl;
@@ -307,7 +307,7 @@ function checkOptimizerClause(cx: Checker, c: A.OptimizerClause, params: readonl
   const v = c.value.kind === "Name" ? nameAsInstance(cx, c.value, scope, ctx) : cx.expr(c.value, scope, ctx);
   if (v.type.k === "unknown") return;
   if (v.type.k !== "rule" || v.type.decl.kind !== "Optimizer") {
-    cx.report({ code: "LIP2014", message: `\`optimizer\` needs an optimizer such as \`adamw(lr: 1e-3)\`, found ${showType(v.type)}`, span: c.value.span, label: "not an optimizer" });
+    cx.report({ code: "LIP2014", message: `\`optimizer\` needs an optimizer such as \`adamw(lr: 1e-3)\`, found ${quoteType(v.type)}`, span: c.value.span, label: "not an optimizer" });
     return;
   }
   const rule = v.type;
@@ -319,7 +319,7 @@ function checkOptimizerClause(cx: Checker, c: A.OptimizerClause, params: readonl
     if (seen.has(key)) continue;
     seen.add(key);
     const diags = checkRuleUse(cx, rule.decl, module, { target: p.type, args: rule.args, argBT });
-    reportRuleUse(cx, rule.decl, c.value.span, `\`${modelName}.${p.name}\`: ${showType(p.type)}`, diags);
+    reportRuleUse(cx, rule.decl, c.value.span, `\`${modelName}.${p.name}\`: ${quoteType(p.type)}`, diags);
   }
 }
 
@@ -355,7 +355,7 @@ function checkConstrainClause(cx: Checker, c: A.ConstrainClause, scope: Scope, c
     return;
   }
   if (callee.type.k !== "decl" || callee.type.decl.kind !== "Constraint") {
-    if (callee.type.k !== "unknown") cx.report({ code: "LIP2014", message: `\`${c.value.callee.name}\` is not a constraint: it is ${showType(callee.type)}`, span: c.value.callee.span, label: "expected a constraint", secondary: callee.span ? [{ span: callee.span, text: "declared here" }] : [] });
+    if (callee.type.k !== "unknown") cx.report({ code: "LIP2014", message: `\`${c.value.callee.name}\` is not a constraint: it is ${quoteType(callee.type)}`, span: c.value.callee.span, label: "expected a constraint", secondary: callee.span ? [{ span: callee.span, text: "declared here" }] : [] });
     return;
   }
   const decl = callee.type.decl;
@@ -371,7 +371,7 @@ function checkConstrainClause(cx: Checker, c: A.ConstrainClause, scope: Scope, c
     target.k === "params" || target.k === "paramtree" ? [...target.members] :
     target.k === "tensor" && (cx.facts.bindingTimes.get(targetArg.value) ?? BT.Const) === BT.Tensor && targetArg.value.kind === "Field" ? [{ name: "parameter", type: target }] : [];
   if (members.length === 0) {
-    cx.report({ code: "LIP2014", message: `a constraint applies to model parameters, found ${showType(target)}`, span: targetArg.value.span, label: "not a parameter path", help: "name parameters by path, e.g. `classifier.*.w` or `classifier.h1.w`" });
+    cx.report({ code: "LIP2014", message: `a constraint applies to model parameters, found ${quoteType(target)}`, span: targetArg.value.span, label: "not a parameter path", help: "name parameters by path, e.g. `classifier.*.w` or `classifier.h1.w`" });
     return;
   }
   const args = new Map(v.type.args);
@@ -379,6 +379,6 @@ function checkConstrainClause(cx: Checker, c: A.ConstrainClause, scope: Scope, c
   const argBT = argTimes(cx, c.value);
   for (const m of members) {
     const diags = checkRuleUse(cx, decl, module, { target: m.type, args, argBT });
-    reportRuleUse(cx, decl, targetArg.value.span, `\`${m.name}\`: ${showType(m.type)}`, diags);
+    reportRuleUse(cx, decl, targetArg.value.span, `\`${m.name}\`: ${quoteType(m.type)}`, diags);
   }
 }

@@ -7,7 +7,7 @@ import { BT, joinBT, type Scope } from "./env.js";
 import type { Checker, Ctx } from "./checker.js";
 import type { Val } from "./call-context.js";
 import { broadcastShapes } from "./shapes.js";
-import { isInt, showShape, showType, unknown, type Dim, type Shape, type TensorType } from "./types.js";
+import { isInt, showShape, quoteType, unknown, type Dim, type Shape, type TensorType } from "./types.js";
 
 type Item =
   | { kind: "int"; value: number | undefined; span: A.Expr["span"] }
@@ -32,7 +32,7 @@ export function checkIndex(cx: Checker, e: A.Index, scope: Scope, ctx: Ctx): Val
         bts.push(v.bt);
         if (v.type.k === "tensor" && v.type.value !== undefined && Number.isInteger(v.type.value)) return { v: v.type.value, known: true };
         if (v.type.k === "tensor" && !isInt(v.type.dtype)) {
-          cx.report({ code: "LIP3004", message: `slice bounds must be integers, found ${showType(v.type)}`, span: p.span, label: "not an integer" });
+          cx.report({ code: "LIP3004", message: `slice bounds must be integers, found ${quoteType(v.type)}`, span: p.span, label: "not an integer" });
           bad = true;
         }
         return { v: undefined, known: false };
@@ -51,7 +51,7 @@ export function checkIndex(cx: Checker, e: A.Index, scope: Scope, ctx: Ctx): Val
       continue;
     }
     if (v.type.k !== "tensor" || !isInt(v.type.dtype)) {
-      cx.report({ code: "LIP3004", message: `an index must be an integer or an integer tensor, found ${showType(v.type)}`, span: it.span, label: "not an integer", help: v.type.k === "tensor" && v.type.dtype === "bool" ? "for masking use `where(mask, x, 0)`" : "convert with `i32(...)`" });
+      cx.report({ code: "LIP3004", message: `an index must be an integer or an integer tensor, found ${quoteType(v.type)}`, span: it.span, label: "not an integer", help: v.type.k === "tensor" && v.type.dtype === "bool" ? "for masking use `where(mask, x, 0)`" : "convert with `i32(...)`" });
       bad = true;
       continue;
     }
@@ -62,7 +62,7 @@ export function checkIndex(cx: Checker, e: A.Index, scope: Scope, ctx: Ctx): Val
   const bt = joinBT(...bts);
   if (bad || o.type.k === "unknown") return { type: unknown, bt };
   if (o.type.k !== "tensor") {
-    cx.report({ code: "LIP3010", message: `only tensors can be indexed, found ${showType(o.type)}`, span: e.object.span, label: "not a tensor" });
+    cx.report({ code: "LIP3010", message: `only tensors can be indexed, found ${quoteType(o.type)}`, span: e.object.span, label: "not a tensor" });
     return { type: unknown, bt };
   }
   const t = o.type;
@@ -80,7 +80,7 @@ function indexShape(cx: Checker, e: A.Index, t: TensorType, s: Shape, items: Ite
   const consuming = items.filter((i) => i.kind !== "ellipsis").length;
   const explicitRank = s.dims.length;
   if (!s.rest && consuming > explicitRank) {
-    cx.report({ code: "LIP3012", message: `too many indices: ${consuming} for a tensor of rank ${explicitRank} (${showType(t)})`, span: e.span, label: `${consuming} indices` });
+    cx.report({ code: "LIP3012", message: `too many indices: ${consuming} for a tensor of rank ${explicitRank} (${quoteType(t)})`, span: e.span, label: `${consuming} indices` });
     return null;
   }
   // Align: items before `...` index leading dims, items after it index trailing dims.
@@ -113,7 +113,7 @@ function indexShape(cx: Checker, e: A.Index, t: TensorType, s: Shape, items: Ite
         } else {
           const r = broadcastShapes(gatherShape, it.shape);
           if (!r.ok) {
-            cx.report({ code: "LIP3001", message: `index tensors of shapes ${showShape(gatherShape)} and ${showShape(it.shape)} cannot be broadcast together`, span: it.span, label: r.message });
+            cx.report({ code: "LIP3001", message: `index tensors of shapes \`${showShape(gatherShape)}\` and \`${showShape(it.shape)}\` cannot be broadcast together`, span: it.span, label: r.message });
             return false;
           }
           gatherShape = r.shape;

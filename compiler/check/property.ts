@@ -9,7 +9,7 @@ import type { Checker, Ctx } from "./checker.js";
 import { BT, joinBT, type Scope } from "./env.js";
 import type { Module } from "./module.js";
 import { checkRuleUse, reportRuleUse } from "./rules.js";
-import { isFloat, showType, unknown, type TensorType, type Type } from "./types.js";
+import { isFloat, quoteType, unknown, type TensorType, type Type } from "./types.js";
 import { Bindings, typeOfTypeExpr } from "./unify.js";
 import { shapesEqual } from "./shapes.js";
 
@@ -35,7 +35,7 @@ export function checkProperty(cx: Checker, p: A.Property, module: Module): void 
             if (g.range) {
               const r = cx.expr(g.range, scope, ctx);
               const ok = r.type.k === "list" && r.type.items.length === 2 && r.type.items.every((i) => i.k === "tensor" && i.value !== undefined);
-              if (r.type.k !== "unknown" && !ok) cx.report({ code: "LIP3017", message: "a generator range is two constants, e.g. `in [0.01, 100]`", span: g.range.span, label: `found ${showType(r.type)}` });
+              if (r.type.k !== "unknown" && !ok) cx.report({ code: "LIP3017", message: "a generator range is two constants, e.g. `in [0.01, 100]`", span: g.range.span, label: `found ${quoteType(r.type)}` });
               if (ok && r.type.k === "list") {
                 const [lo, hi] = r.type.items.map((i) => (i as TensorType).value!);
                 if (lo! > hi!) cx.report({ code: "LIP5007", message: `the range [${lo}, ${hi}] is empty`, span: g.range.span, label: "the low end is above the high end" });
@@ -58,7 +58,7 @@ export function checkProperty(cx: Checker, p: A.Property, module: Module): void 
             if (o.name === null || !["rtol", "atol"].includes(o.name.name)) {
               cx.report({ code: "LIP2005", message: "`assert` takes only `rtol:` and `atol:` options", span: o.name?.span ?? o.span, label: "unknown option" });
             } else if (v.type.k !== "unknown" && !(v.type.k === "tensor" && v.type.value !== undefined && v.type.value >= 0)) {
-              cx.report({ code: "LIP3009", message: `\`${o.name.name}\` must be a non-negative constant`, span: o.value.span, label: `found ${showType(v.type)}` });
+              cx.report({ code: "LIP3009", message: `\`${o.name.name}\` must be a non-negative constant`, span: o.value.span, label: `found ${quoteType(v.type)}` });
             }
           }
           break;
@@ -85,7 +85,7 @@ export function checkProperty(cx: Checker, p: A.Property, module: Module): void 
 function expectBool(cx: Checker, v: Val, e: A.Expr, what: string): void {
   if (v.type.k === "unknown") return;
   if (v.type.k !== "tensor" || v.type.dtype !== "bool") {
-    cx.report({ code: "LIP3013", message: `${what} needs a bool condition, found ${showType(v.type)}`, span: e.span, label: `this is ${showType(v.type)}`, help: "compare values, e.g. `a ~= b` or `all(x >= 0)`" });
+    cx.report({ code: "LIP3013", message: `${what} needs a bool condition, found ${quoteType(v.type)}`, span: e.span, label: `this is ${quoteType(v.type)}`, help: "compare values, e.g. `a ~= b` or `all(x >= 0)`" });
   }
 }
 
@@ -97,27 +97,27 @@ function checkUpdate(cx: Checker, name: string, e: A.Call, scope: Scope, ctx: Ct
   const bt = joinBT(BT.Tensor, ...[...args.values()].map((a) => a.bt));
   if (!opt || !p || !g) return { type: unknown, bt };
   if (opt.type.k !== "unknown" && (opt.type.k !== "rule" || opt.type.decl.kind !== "Optimizer")) {
-    cx.report({ code: "LIP2014", message: `\`${name}\` needs an optimizer such as \`adam(lr: 0.1)\`, found ${showType(opt.type)}`, span: opt.span, label: "not an optimizer" });
+    cx.report({ code: "LIP2014", message: `\`${name}\` needs an optimizer such as \`adam(lr: 0.1)\`, found ${quoteType(opt.type)}`, span: opt.span, label: "not an optimizer" });
     return { type: unknown, bt };
   }
   if (p.type.k === "unknown" || g.type.k === "unknown" || opt.type.k !== "rule") return { type: p.type, bt };
   if (p.type.k !== "tensor" || !isFloat(p.type.dtype)) {
-    cx.report({ code: "LIP3007", message: `the parameter given to \`${name}\` must be a float tensor, found ${showType(p.type)}`, span: p.span, label: "not a float tensor" });
+    cx.report({ code: "LIP3007", message: `the parameter given to \`${name}\` must be a float tensor, found ${quoteType(p.type)}`, span: p.span, label: "not a float tensor" });
     return { type: unknown, bt };
   }
   const gType: Type = g.type;
   if (gType.k !== "tensor") {
-    cx.report({ code: "LIP3007", message: `the gradient given to \`${name}\` must be a tensor, found ${showType(gType)}`, span: g.span, label: "not a tensor" });
+    cx.report({ code: "LIP3007", message: `the gradient given to \`${name}\` must be a tensor, found ${quoteType(gType)}`, span: g.span, label: "not a tensor" });
     return { type: unknown, bt };
   }
   const gradShape = name === "update" ? gType.shape : gType.shape && !gType.shape.rest ? { rest: null, dims: gType.shape.dims.slice(1) } : null;
   if (!shapesEqual(gradShape, p.type.shape) || (gType.dtype !== p.type.dtype && !gType.weak)) {
     cx.report({
       code: "LIP3007",
-      message: name === "update" ? `the gradient must have the parameter's type ${showType(p.type)}, found ${showType(gType)}` : `\`gs\` must stack gradients of the parameter's type ${showType(p.type)} along a leading step dimension, found ${showType(gType)}`,
+      message: name === "update" ? `the gradient must have the parameter's type ${quoteType(p.type)}, found ${quoteType(gType)}` : `\`gs\` must stack gradients of the parameter's type ${quoteType(p.type)} along a leading step dimension, found ${quoteType(gType)}`,
       span: g.span,
-      label: `this is ${showType(gType)}`,
-      secondary: [{ span: p.span, text: `the parameter is ${showType(p.type)}` }],
+      label: `this is ${quoteType(gType)}`,
+      secondary: [{ span: p.span, text: `the parameter is ${quoteType(p.type)}` }],
     });
   }
   const module = cx.moduleOf(cx.moduleOfDecl(opt.type.decl));
@@ -125,7 +125,7 @@ function checkUpdate(cx: Checker, name: string, e: A.Call, scope: Scope, ctx: Ct
     const argBT = new Map<string, BT>();
     for (const k of opt.type.args.keys()) argBT.set(k, BT.Run);
     const diags = checkRuleUse(cx, opt.type.decl, module, { target: p.type, args: opt.type.args, argBT });
-    reportRuleUse(cx, opt.type.decl, opt.span, `a parameter of type ${showType(p.type)}`, diags);
+    reportRuleUse(cx, opt.type.decl, opt.span, `a parameter of type ${quoteType(p.type)}`, diags);
   }
   return { type: { ...p.type, value: undefined, weak: false }, bt };
 }

@@ -12,7 +12,7 @@ import type { Val } from "./call-context.js";
 import { Checker, bodyName, stmtHead, stmtName, typeKey, type Ctx } from "./checker.js";
 import { BT, joinBT, Scope } from "./env.js";
 import { checkInDependencyOrder, type Definition } from "./simultaneous.js";
-import { i32Scalar, showType, unknown, type TensorType, type Type } from "./types.js";
+import { i32Scalar, quoteType, unknown, type TensorType, type Type } from "./types.js";
 import { Bindings, bindPattern, sizeVarsOf, typeOfTypeExpr } from "./unify.js";
 import type { Module } from "./module.js";
 import { diagnostic, type Diagnostic } from "../diag/diagnostic.js";
@@ -71,7 +71,7 @@ function checkRuleBody(cx: Checker, decl: A.UpdateRule, module: Module, use: Rul
       if (instantiating) {
         const err = bindPattern(pattern, use.target, bindings, null);
         if (err) {
-          cx.report({ code: "LIP3007", message: `constraint \`${decl.name.name}\` cannot constrain ${showType(use.target)}: ${err.message}`, span: first.type.span, label: "the constrained tensor must fit this type" });
+          cx.report({ code: "LIP3007", message: `constraint \`${decl.name.name}\` cannot constrain ${quoteType(use.target)}: ${err.message}`, span: first.type.span, label: "the constrained tensor must fit this type" });
           return;
         }
       } else if (pattern.k === "tensor") targetType = pattern;

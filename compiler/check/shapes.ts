@@ -38,7 +38,7 @@ export function broadcastShapes(a: Shape | null, b: Shape | null): ShapeResult {
     if (d === undefined) {
       return {
         ok: false,
-        message: `dimension ${showDim(da)} of ${showShape(a)} does not match dimension ${showDim(db)} of ${showShape(b)}`,
+        message: `dimension ${showDim(da)} of \`${showShape(a)}\` does not match dimension ${showDim(db)} of \`${showShape(b)}\``,
       };
     }
     out.unshift(d);

@@ -156,7 +156,7 @@ export function showType(t: Type): string {
     case "list":
       return `[${t.items.map(showType).join(", ")}]`;
     case "record":
-      return `{${[...t.fields].map(([k, v]) => `${k}: ${showType(v)}`).join(", ")}}`;
+      return `{${[...t.fields].map(([k, v]) => `${k}: ${quoteType(v)}`).join(", ")}}`;
     case "str":
       return "str";
     case "decl":
@@ -177,4 +177,18 @@ export function showType(t: Type): string {
 /** The rank when it is known exactly (no `...`, not unknown). */
 export function exactRank(t: TensorType): number | undefined {
   return t.shape !== null && t.shape.rest === null ? t.shape.dims.length : undefined;
+}
+
+/** A type for a message: tensors, lists and records in backticks; declarations say what they are. */
+export function quoteType(t: Type): string {
+  switch (t.k) {
+    case "decl":
+    case "builtin":
+    case "rule":
+    case "params":
+    case "paramtree":
+      return showType(t);
+    default:
+      return `\`${showType(t)}\``;
+  }
 }

@@ -4,7 +4,7 @@
 // (`substitute`). Inside the declaration's own body, the unbound symbols stand for themselves.
 
 import type * as A from "../ast/nodes.js";
-import { dimEquals, isFloat, isInt, showDim, showType, type Dim, type RestDim, type Shape, type TensorType, type Type } from "./types.js";
+import { dimEquals, isFloat, isInt, showDim, quoteType, type Dim, type RestDim, type Shape, type TensorType, type Type } from "./types.js";
 
 /** Size-variable bindings of one call. */
 export class Bindings {
@@ -55,9 +55,9 @@ export function dtypeAccepts(expected: TensorType, actual: TensorType): boolean 
  */
 export function bindPattern(pattern: Type, actual: Type, b: Bindings, argSpan: A.Arg["span"] | null): UnifyError | null {
   if (actual.k === "unknown" || pattern.k === "unknown") return null;
-  if (pattern.k === "str") return actual.k === "str" ? null : { message: `expected a string, found ${showType(actual)}` };
+  if (pattern.k === "str") return actual.k === "str" ? null : { message: `expected a string, found ${quoteType(actual)}` };
   if (pattern.k === "record") {
-    if (actual.k !== "record") return { message: `expected a record ${showType(pattern)}, found ${showType(actual)}` };
+    if (actual.k !== "record") return { message: `expected a record ${quoteType(pattern)}, found ${quoteType(actual)}` };
     for (const [name, ft] of pattern.fields) {
       const at = actual.fields.get(name);
       if (at === undefined) return { message: `the record has no field \`${name}\`` };
@@ -67,15 +67,15 @@ export function bindPattern(pattern: Type, actual: Type, b: Bindings, argSpan: A
     return null;
   }
   if (pattern.k !== "tensor") return null;
-  if (actual.k !== "tensor") return { message: `expected ${showType(pattern)}, found ${showType(actual)}` };
-  if (!dtypeAccepts(pattern, actual)) return { message: `expected ${showType(pattern)}, found ${showType(actual)}` };
+  if (actual.k !== "tensor") return { message: `expected ${quoteType(pattern)}, found ${quoteType(actual)}` };
+  if (!dtypeAccepts(pattern, actual)) return { message: `expected ${quoteType(pattern)}, found ${quoteType(actual)}` };
   const ps = pattern.shape;
   const as = actual.shape;
   if (ps === null || as === null) return null;
   const np = ps.dims.length;
   const na = as.dims.length;
-  if (!ps.rest && !as.rest && np !== na) return { message: `expected rank ${np} (${showType(pattern)}), found rank ${na} (${showType(actual)})` };
-  if (ps.rest && !as.rest && na < np) return { message: `expected at least rank ${np} (${showType(pattern)}), found rank ${na} (${showType(actual)})` };
+  if (!ps.rest && !as.rest && np !== na) return { message: `expected rank ${np} (${quoteType(pattern)}), found rank ${na} (${quoteType(actual)})` };
+  if (ps.rest && !as.rest && na < np) return { message: `expected at least rank ${np} (${quoteType(pattern)}), found rank ${na} (${quoteType(actual)})` };
   // match trailing dims right to left
   const n = Math.min(np, na);
   for (let i = 1; i <= n; i++) {

@@ -58,7 +58,7 @@ model m(x: f32[B, 5]) -> f32[B, 3] {
   });
   test("generic functions are checked per call", () => {
     expect(errorsOf("fn double(x) = x @ x\nfn f(v: f32[3, 4]) -> f32[3, 4] = double(v)")).toEqual([
-      "LIP3003 matmul inner dimensions differ: f32[3, 4] @ f32[3, 4] (in this call to fn `double`)",
+      "LIP3003 matmul inner dimensions differ: `f32[3, 4]` @ `f32[3, 4]` (in this call to fn `double`)",
     ]);
     expect(errorsOf("fn double(x) = x @ x\nfn f(v: f32[3, 3]) -> f32[3, 3] = double(v)")).toEqual([]);
   });
