@@ -57,7 +57,7 @@ interface Pending {
 
 function parse(file: SourceFile): ParseResult {
   const lexed = lex(file);
-  if (lexed.fatal) return { program: emptyProgram(file), diagnostics: cap(lexed.diagnostics, false) };
+  if (lexed.fatal) return { program: emptyProgram(file), diagnostics: cap(lexed.diagnostics, lexed.truncated) };
 
   const tokens = lexed.tokens;
   const parser = lipParser();
@@ -180,6 +180,19 @@ class Converter {
     const code: Code = where.missing ? "LIP1005" : "LIP1001";
     const label = where.missing && expected !== undefined && expected !== EOF ? `expected ${describeType(expected)}` : where.missing ? "expected more here" : "unexpected token";
     const message = e.message;
+    const prev = this.before(e.token);
+    if (this.real(e.token) && prev !== undefined && newLineCallNote(this.file.text, e.token, prev)) {
+      // `f` then `(x)` on the next line: two expressions, probably meant as one call
+      const d = diagnostic({
+        code: "LIP1010",
+        message,
+        span: where.span,
+        label,
+        help: `to ${e.token.image === "(" ? "call" : "index"} \`${prev.image}\`, put \`${e.token.image}\` on the same line`,
+        notes: [NEW_LINE_NOTE],
+      });
+      return { d, offset: where.offset, line: where.line, always: false };
+    }
     const d = diagnostic({ code, message, span: where.span, label, help: helpFor(message, e.token, expected), notes: notesFor(message) });
     return { d, offset: where.offset, line: where.line, always: false };
   }
@@ -199,7 +212,7 @@ class Converter {
       help = helpFor(p.message, p.token, p.closer);
       if (p.opener !== undefined && newLineCallNote(this.file.text, p.opener, this.before(p.opener))) {
         code = "LIP1010";
-        notes.push("a `(` or `[` at the start of a line begins a new expression; a call's `(` and an index's `[` must be on the line of what they apply to");
+        notes.push(NEW_LINE_NOTE);
       }
     } else {
       label = where.missing ? "expected an expression here" : "this starts a new statement";
@@ -210,6 +223,9 @@ class Converter {
     return { d, offset: where.offset, line: where.line, always: false };
   }
 }
+
+const NEW_LINE_NOTE =
+  "a `(` or `[` at the start of a line begins a new expression: a call's `(` and an index's `[` must be on the line of what they apply to";
 
 /** Whether `opener` is a `(` or `[` that starts a line right after a complete expression, so that
  * it was probably meant as a call or index of the previous line's last value. */

@@ -34,6 +34,8 @@ export interface LexResult {
   readonly eofErrorAt: number;
   /** Each opening bracket that has a matching closing bracket, and that closer. */
   readonly matching: ReadonlyMap<IToken, IToken>;
+  /** More than MAX_DIAGNOSTICS were found; the rest were dropped. */
+  readonly truncated: boolean;
 }
 
 // Tokens carry offsets only (start from the lexer, end set below): lines are computed where they
@@ -68,7 +70,7 @@ export function lex(file: SourceFile): LexResult {
       label: "file starts here",
       notes: [`the limit is ${MAX_FILE_CHARS} characters`],
     });
-    return { tokens: [], diagnostics: diags.list, fatal: true, lineStartKeywords: empty, eofErrorAt: -1, matching: noMatching };
+    return { tokens: [], diagnostics: diags.list, fatal: true, lineStartKeywords: empty, eofErrorAt: -1, matching: noMatching, truncated: false };
   }
   const binaryAt = binaryOffset(text);
   if (binaryAt >= 0) {
@@ -76,7 +78,7 @@ export function lex(file: SourceFile): LexResult {
       label: "binary data here",
       notes: ["Lip source files are UTF-8 text"],
     });
-    return { tokens: [], diagnostics: diags.list, fatal: true, lineStartKeywords: empty, eofErrorAt: -1, matching: noMatching };
+    return { tokens: [], diagnostics: diags.list, fatal: true, lineStartKeywords: empty, eofErrorAt: -1, matching: noMatching, truncated: false };
   }
 
   const result = lexer.tokenize(text);
@@ -200,7 +202,7 @@ export function lex(file: SourceFile): LexResult {
   }
 
   if (diags.count >= MAX_DIAGNOSTICS) fatal = true;
-  return { tokens, diagnostics: diags.list, fatal, lineStartKeywords, eofErrorAt, matching };
+  return { tokens, diagnostics: diags.list, fatal, lineStartKeywords, eofErrorAt, matching, truncated: diags.count > diags.list.length };
 }
 
 // ---------------------------------------------------------------- helpers

@@ -35,7 +35,7 @@ export function describeType(t: TokenType): string {
 
 /** Token types that can start an expression. */
 export const expressionStarts: readonly TokenType[] = [
-  T.Minus, T.Not, T.NumberLit, T.StringLit, T.True, T.False, T.Identifier, T.LParen, T.LBracket, T.LBrace, T.If,
+  T.Minus, T.Not, T.NumberLit, T.StringLit, T.True, T.False, T.Identifier, T.LParen, T.LBracket, T.LBrace, T.If, T.Where,
 ];
 
 export function startsExpression(t: IToken): boolean {
@@ -108,9 +108,9 @@ class LipErrorMessages implements IParserErrorMessageProvider {
     const ctx = this.ctx();
     ctx.expected(expected);
     const found = describeToken(actual);
-    if (expected === EOF) {
-      return ruleName === "block" ? `expected a statement or \`}\`, found ${found}` : `expected a declaration, found ${found}`;
-    }
+    if (expected === EOF) return `expected a declaration, found ${found}`;
+    // in a block, this comes from skipping junk between statements
+    if (expected === T.RBrace && ruleName === "block") return `expected a statement or \`}\`, found ${found}`;
     if (expected === T.RParen || expected === T.RBracket || expected === T.RBrace) {
       return closerMessage(expected, ruleName, actual, ctx);
     }

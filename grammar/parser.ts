@@ -612,6 +612,9 @@ export class LipParser extends CstParser {
     },
     { ALT: () => this.CONSUME(T.NumberLit, L_ATOM) },
     { ALT: () => this.CONSUME(T.StringLit, L_ATOM) },
+    // `where` is reserved (`forall ... where c`) but also the prelude's `where(c, a, b)` (§7);
+    // an expression never continues with a name, so it can be a name at the start of an operand
+    { ALT: () => this.CONSUME(T.Where, L_ATOM) },
     { ALT: () => this.CONSUME(T.True, L_ATOM) },
     { ALT: () => this.CONSUME(T.False, L_ATOM) },
     {

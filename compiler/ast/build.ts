@@ -615,7 +615,7 @@ export class AstBuilder {
           return { kind: "Bool", value: true, span: sp };
         case T.False:
           return { kind: "Bool", value: false, span: sp };
-        default:
+        default: // a name (also `where`, see the parser)
           return this.valid(t) ? { kind: "Name", name: t.image, span: sp } : this.missing();
       }
     }

@@ -29,6 +29,7 @@ const BINARY_LEVEL: Readonly<Record<A.BinaryOp, number>> = {
  * statement starting with one is parenthesised so that it reads back as an expression. */
 const SOFT_KEYWORDS = new Set([
   "model", "data", "optimizer", "param", "loss", "steps", "metric", "eval", "constrain", "every", "split", "in", "as",
+  "where",
 ]);
 
 const INDENT = "  ";
