@@ -17,8 +17,9 @@ import * as T from "./tokens.js";
 
 /** At most this many diagnostics are reported for one file; the last gets a note. */
 export const MAX_DIAGNOSTICS = 50;
-/** At most this many levels of brackets and `if`s (LIP1006). */
-export const MAX_NESTING = 256;
+/** At most this many levels of brackets and `if`s (LIP1006). The parser recurses about 30 stack
+ * frames per level of `x[...]`; cold (unoptimised) code overflows the default stack near 250. */
+export const MAX_NESTING = 128;
 /** Larger files are refused (LIP1007). */
 export const MAX_FILE_CHARS = 16 * 1024 * 1024;
 
@@ -59,9 +60,21 @@ const resetKeywordIdx = new Set<number>(
   ),
 );
 
+/** Files longer than this are first lexed in part: if that part alone has more than
+ * MAX_DIAGNOSTICS errors, the file is garbage and the rest is not lexed at all. */
+const PREFIX_CHARS = 1 << 16;
+
 export function lex(file: SourceFile): LexResult {
-  const text = file.text;
-  const diags = new DiagnosticSink(file.path);
+  if (file.text.length > 2 * PREFIX_CHARS && file.text.length <= MAX_FILE_CHARS) {
+    const head = lexText(file.text.slice(0, PREFIX_CHARS), file.path);
+    const last = head.diagnostics[head.diagnostics.length - 1];
+    if (head.truncated && last !== undefined && last.primary.span.end < PREFIX_CHARS - 256) return head;
+  }
+  return lexText(file.text, file.path);
+}
+
+function lexText(text: string, path: string): LexResult {
+  const diags = new DiagnosticSink(path);
   const empty = new Set<IToken>();
   const noMatching = new Map<IToken, IToken>();
 
