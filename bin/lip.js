@@ -4,7 +4,9 @@
 
 import { existsSync } from "node:fs";
 
-const entry = new URL("../dist/compiler/cli/main.js", import.meta.url);
+// The bundle (one file: faster to start) when the build made it, else the compiled modules.
+const bundle = new URL("../dist/lip.bundle.js", import.meta.url);
+const entry = existsSync(bundle) ? bundle : new URL("../dist/compiler/cli/main.js", import.meta.url);
 
 function internalError(err) {
   const text = err instanceof Error ? err.message : String(err);

@@ -47,6 +47,11 @@ export class ParamCollector {
     this.letNames.pop();
   }
 
+  /** The full path of a parameter declared in the current layer. */
+  fullName(name: string): string {
+    return [...this.prefix, name].join(".");
+  }
+
   add(name: string, type: TensorType): void {
     this.params.push({ name: [...this.prefix, name].join("."), type });
   }

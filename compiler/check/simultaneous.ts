@@ -74,7 +74,8 @@ export function checkInDependencyOrder(cx: Checker, defs: readonly Definition[],
   // definition on a cycle is reported as the cycle, not as an unknown name
   for (const d of byName.values()) scope.define({ name: d.name, type: unknown, bt: BT.Tensor, kind: "local", span: d.nameSpan });
   const state = new Map<string, "active" | "done">();
-  const visit = (d: Definition, path: Definition[]): void => {
+  const path: Definition[] = []; // the definitions being visited, outermost first
+  const visit = (d: Definition): void => {
     const s = state.get(d.name);
     if (s === "done") return;
     if (s === "active") {
@@ -92,15 +93,17 @@ export function checkInDependencyOrder(cx: Checker, defs: readonly Definition[],
       return;
     }
     state.set(d.name, "active");
+    path.push(d);
     for (const n of freeNames(d.value)) {
       const dep = byName.get(n);
-      if (dep && dep !== d) visit(dep, [...path, d]);
+      if (dep && dep !== d) visit(dep);
       else if (dep === d) {
         cx.report({ code: "LIP4004", message: `\`${d.name}\` is defined in terms of itself`, span: d.nameSpan, label: "reads its own value in the same step", help: `to refer to the previous step's value make it a state: \`state ${d.name} = ...\` and \`${d.name} <- ...\`` });
       }
     }
+    path.pop();
     state.set(d.name, "done");
     d.define(cx.expr(d.value, scope, ctx));
   };
-  for (const d of defs) visit(d, []);
+  for (const d of defs) visit(d);
 }
