@@ -10,7 +10,8 @@
 // - the soft statement keywords (`loss`, `model`, ...) that start a line outside brackets:
 //   these never continue the previous statement (§1).
 
-import { Lexer, type IToken, type TokenType } from "chevrotain";
+import type { IToken, Lexer as LexerInstance, TokenType } from "chevrotain";
+import { Lexer } from "./chevrotain.js";
 import { diagnostic, type Diagnostic } from "../compiler/diag/diagnostic.js";
 import { span, type SourceFile } from "../compiler/diag/span.js";
 import * as T from "./tokens.js";
@@ -48,17 +49,34 @@ const lexer = new Lexer(T.allTokens, {
 });
 
 /** Builds a lexer with Chevrotain's validations on (used by the tests). */
-export function validatingLexer(): Lexer {
+export function validatingLexer(): LexerInstance {
   return new Lexer(T.allTokens, { positionTracking: "onlyOffset", ensureOptimizations: true });
 }
 
-const stmtSoftKeywordIdx = new Set<number>(T.statementSoftKeywords.map((t) => t.tokenTypeIdx!));
-/** Hard keywords after which the `if` count of the current bracket level restarts. */
-const resetKeywordIdx = new Set<number>(
-  [T.Fn, T.Layer, T.Use, T.Let, T.State, T.Forall, T.Where, T.Assert, T.Experiment, T.Property, T.Constraint].map(
-    (t) => t.tokenTypeIdx!,
-  ),
+// What the pass over the tokens does with each token type (0: nothing).
+const C_OPEN = 1;
+const C_CLOSE = 2;
+const C_IF = 3;
+const C_RESET = 4; // the `if` count of the current bracket level restarts after these
+const C_STRING = 5;
+const C_UNTERMINATED = 6;
+const C_BAD_NUMBER = 7;
+const C_STMT_KEYWORD = 8;
+const CLASS = new Uint8Array(1 + Math.max(...T.allTokens.map((t) => t.tokenTypeIdx!)));
+const classify = (types: readonly TokenType[], c: number) => {
+  for (const t of types) CLASS[t.tokenTypeIdx!] = c;
+};
+classify([T.LParen, T.LBracket, T.LBrace], C_OPEN);
+classify([T.RParen, T.RBracket, T.RBrace], C_CLOSE);
+classify([T.If], C_IF);
+classify(
+  [T.Comma, T.Eq, T.ColonEq, T.LArrow, T.Semicolon, T.Fn, T.Layer, T.Use, T.Let, T.State, T.Forall, T.Where, T.Assert, T.Experiment, T.Property, T.Constraint],
+  C_RESET,
 );
+classify([T.StringLit], C_STRING);
+classify([T.UnterminatedString], C_UNTERMINATED);
+classify([T.BadNumber], C_BAD_NUMBER);
+classify(T.statementSoftKeywords, C_STMT_KEYWORD);
 
 /** Files longer than this are first lexed in part: if that part alone has more than
  * MAX_DIAGNOSTICS errors, the file is garbage and the rest is not lexed at all. */
@@ -123,20 +141,11 @@ function lexText(text: string, path: string): LexResult {
 
   // ---- one pass over the significant tokens
   const lineStartKeywords = new Set<IToken>();
-  const stringIdx = T.StringLit.tokenTypeIdx!;
-  const unterminatedIdx = T.UnterminatedString.tokenTypeIdx!;
-  const badNumberIdx = T.BadNumber.tokenTypeIdx!;
-  const ifIdx = T.If.tokenTypeIdx!;
   const lparen = T.LParen.tokenTypeIdx!;
   const lbracket = T.LBracket.tokenTypeIdx!;
-  const lbrace = T.LBrace.tokenTypeIdx!;
   const rparen = T.RParen.tokenTypeIdx!;
   const rbracket = T.RBracket.tokenTypeIdx!;
-  const rbrace = T.RBrace.tokenTypeIdx!;
-  const comma = T.Comma.tokenTypeIdx!;
-  const eq = T.Eq.tokenTypeIdx!;
-  const larrow = T.LArrow.tokenTypeIdx!;
-  const semicolon = T.Semicolon.tokenTypeIdx!;
+  const lbrace = T.LBrace.tokenTypeIdx!;
 
   // Per open bracket: the opener, the `if` count of the enclosing level and its paren/bracket depth.
   const matching = new Map<IToken, IToken>();
@@ -149,69 +158,80 @@ function lexText(text: string, path: string): LexResult {
   let fatal = false;
   let prevEnd = -1; // end offset of the previous token
 
-  for (let i = 0; i < tokens.length; i++) {
+  scan: for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     // the lexer tracks start offsets only; the parser and the CST need the end too
-    t.endOffset = t.startOffset + t.image.length - 1;
+    const end = t.startOffset + t.image.length;
+    t.endOffset = end - 1;
     const k = t.tokenTypeIdx;
-    if (k === lparen || k === lbracket || k === lbrace) {
-      openers.push(t);
-      savedIfs.push(ifs);
-      savedParens.push(parens);
-      outerIfs += ifs;
-      ifs = 0;
-      parens = k === lbrace ? 0 : parens + 1;
-      if (savedIfs.length + outerIfs > MAX_NESTING) {
-        tooDeep(diags, t);
-        fatal = true;
-        break;
-      }
-    } else if (k === rparen || k === rbracket || k === rbrace) {
-      // match with the innermost opener of the same kind; openers above it stay unmatched,
-      // and a closer with no opener of its kind is stray
-      const want = k === rparen ? lparen : k === rbracket ? lbracket : lbrace;
-      let j = openers.length - 1;
-      while (j >= 0 && openers[j]!.tokenTypeIdx !== want) j--;
-      if (j >= 0) {
-        matching.set(openers[j]!, t);
-        while (openers.length > j) {
-          openers.pop();
-          ifs = savedIfs.pop()!;
-          outerIfs -= ifs;
-          parens = savedParens.pop()!;
-        }
-      }
-    } else if (k === ifIdx) {
-      ifs++;
-      if (savedIfs.length + outerIfs + ifs > MAX_NESTING) {
-        tooDeep(diags, t);
-        fatal = true;
-        break;
-      }
-    } else if (k === comma || k === eq || k === larrow || k === semicolon || resetKeywordIdx.has(k)) {
-      ifs = 0;
-    } else if (k === stringIdx) {
-      if (t.image.indexOf("\\") >= 0) checkEscapes(diags, t.image, t.startOffset);
-    } else if (k === unterminatedIdx) {
-      retype(t, T.StringLit);
-      diags.add("LIP1002", "unterminated string", t.startOffset, t.endOffset! + 1, {
-        label: "this string is never closed",
-        help: "close it with `\"` on the same line (strings do not span lines)",
-      });
-      if (t.image.indexOf("\\") >= 0) checkEscapes(diags, t.image, t.startOffset);
-    } else if (k === badNumberIdx) {
-      retype(t, T.NumberLit);
-      diags.add("LIP1008", `invalid number \`${clip(t.image)}\``, t.startOffset, t.endOffset! + 1, {
-        label: "not a number",
-        notes: ["numbers look like `42`, `0.5`, `3e-3` or `1.5E+2`"],
-      });
-    } else if (stmtSoftKeywordIdx.has(k)) {
-      if (parens === 0 && prevEnd !== -1 && newlineIn(text, prevEnd, t.startOffset)) {
+    switch (CLASS[k]) {
+      case C_OPEN:
+        openers.push(t);
+        savedIfs.push(ifs);
+        savedParens.push(parens);
+        outerIfs += ifs;
         ifs = 0;
-        lineStartKeywords.add(t);
+        parens = k === lbrace ? 0 : parens + 1;
+        if (savedIfs.length + outerIfs > MAX_NESTING) {
+          tooDeep(diags, t);
+          fatal = true;
+          break scan;
+        }
+        break;
+      case C_CLOSE: {
+        // match with the innermost opener of the same kind; openers above it stay unmatched,
+        // and a closer with no opener of its kind is stray
+        const want = k === rparen ? lparen : k === rbracket ? lbracket : lbrace;
+        let j = openers.length - 1;
+        while (j >= 0 && openers[j]!.tokenTypeIdx !== want) j--;
+        if (j >= 0) {
+          matching.set(openers[j]!, t);
+          while (openers.length > j) {
+            openers.pop();
+            ifs = savedIfs.pop()!;
+            outerIfs -= ifs;
+            parens = savedParens.pop()!;
+          }
+        }
+        break;
       }
+      case C_IF:
+        ifs++;
+        if (savedIfs.length + outerIfs + ifs > MAX_NESTING) {
+          tooDeep(diags, t);
+          fatal = true;
+          break scan;
+        }
+        break;
+      case C_RESET:
+        ifs = 0;
+        break;
+      case C_STRING:
+        if (t.image.indexOf("\\") >= 0) checkEscapes(diags, t.image, t.startOffset);
+        break;
+      case C_UNTERMINATED:
+        retype(t, T.StringLit);
+        diags.add("LIP1002", "unterminated string", t.startOffset, end, {
+          label: "this string is never closed",
+          help: "close it with `\"` on the same line (strings do not span lines)",
+        });
+        if (t.image.indexOf("\\") >= 0) checkEscapes(diags, t.image, t.startOffset);
+        break;
+      case C_BAD_NUMBER:
+        retype(t, T.NumberLit);
+        diags.add("LIP1008", `invalid number \`${clip(t.image)}\``, t.startOffset, end, {
+          label: "not a number",
+          notes: ["numbers look like `42`, `0.5`, `3e-3` or `1.5E+2`"],
+        });
+        break;
+      case C_STMT_KEYWORD:
+        if (parens === 0 && prevEnd !== -1 && newlineIn(text, prevEnd, t.startOffset)) {
+          ifs = 0;
+          lineStartKeywords.add(t);
+        }
+        break;
     }
-    prevEnd = t.endOffset! + 1;
+    prevEnd = end;
   }
 
   if (diags.count >= MAX_DIAGNOSTICS) fatal = true;

@@ -12,7 +12,8 @@
 // closing brackets are handled by `close()`, which knows (from the lexer's bracket matching)
 // whether the closer is missing or whether junk stands before it.
 
-import { CstParser, EOF, NoViableAltException, type CstNode, type IOrAlt, type IToken, type TokenType } from "chevrotain";
+import type { CstNode, IOrAlt, IToken, TokenType } from "chevrotain";
+import { CstParser, EOF, NoViableAltException } from "./chevrotain.js";
 import * as T from "./tokens.js";
 import { atColumnOne, newlineBetween } from "./lexer.js";
 import { closerMessage, describeToken, errorMessageProvider, type ParseContext } from "./messages.js";
@@ -139,14 +140,17 @@ export class LipParser extends CstParser {
    * `closer`. A list uses occurrence indices idx and idx+1 of OPTION, MANY and CONSUME(Comma),
    * and calls `item` with idx and idx+1 (for its own DSL calls). Built once per use site. */
   private makeSep(idx: number, closer: TokenType, item: (occ: number) => void): Sep {
+    // One token of lookahead and a gate (a `,` not followed by the closer) decide the
+    // repetition; that is cheaper to set up than Chevrotain's computed two-token lookahead.
     const many = {
       GATE: () => this.LA(2).tokenTypeIdx !== closer.tokenTypeIdx,
       DEF: () => {
         this.consume(idx, T.Comma);
         item(idx + 1);
       },
+      MAX_LOOKAHEAD: 1,
     };
-    const trailing = () => this.consume(idx + 1, T.Comma);
+    const trailing = { DEF: () => this.consume(idx + 1, T.Comma), MAX_LOOKAHEAD: 1 };
     const body = () => {
       item(idx);
       this.many(idx, many);

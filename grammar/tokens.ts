@@ -14,7 +14,8 @@
 // tokens). Characters that start no token at all are dropped by the Chevrotain lexer, which
 // reports each run of them as one error (LIP1004 invalid character).
 
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 // ---------------------------------------------------------------- categories
 

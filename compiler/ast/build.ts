@@ -50,8 +50,8 @@ const DTYPES = new Set(["f32", "f64", "f16", "i32", "i64", "bool"]);
 
 /** The state of one flat operator chain being re-associated. */
 interface Chain {
-  readonly operands: CstNode[];
-  readonly ops: IToken[];
+  readonly operands: readonly CstNode[];
+  readonly ops: readonly IToken[];
   i: number; // next operand
   j: number; // next operator
   reportedChain: boolean;
@@ -665,16 +665,18 @@ export class AstBuilder {
 
 // ================================================================ CST access
 
-function nodes(n: CstNode | undefined, key: string): CstNode[] {
-  return (n?.children[key] as CstNode[] | undefined) ?? [];
+const NONE: never[] = [];
+
+function nodes(n: CstNode | undefined, key: string): readonly CstNode[] {
+  return (n?.children[key] as CstNode[] | undefined) ?? NONE;
 }
 
 function node(n: CstNode | undefined, key: string): CstNode | undefined {
   return n?.children[key]?.[0] as CstNode | undefined;
 }
 
-function tokens(n: CstNode | undefined, key: string): IToken[] {
-  return (n?.children[key] as IToken[] | undefined) ?? [];
+function tokens(n: CstNode | undefined, key: string): readonly IToken[] {
+  return (n?.children[key] as IToken[] | undefined) ?? NONE;
 }
 
 function tok(n: CstNode | undefined, key: string): IToken | undefined {
