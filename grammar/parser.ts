@@ -13,7 +13,7 @@
 // whether the closer is missing or whether junk stands before it.
 
 import type { CstNode, IOrAlt, IToken, TokenType } from "chevrotain";
-import { CstParser, EOF, NoViableAltException } from "./chevrotain.js";
+import { CstParser, EOF, NoViableAltException, tokenMatcher } from "./chevrotain.js";
 import * as T from "./tokens.js";
 import { atColumnOne, newlineBetween } from "./lexer.js";
 import { closerMessage, describeToken, errorMessageProvider, type ParseContext } from "./messages.js";
@@ -139,11 +139,11 @@ export class LipParser extends CstParser {
   /** `sep(item, ',')` = `(item (',' item)* ','?)?` and `sep1` = `item (',' item)* ','?`, up to
    * `closer`. A list uses occurrence indices idx and idx+1 of OPTION, MANY and CONSUME(Comma),
    * and calls `item` with idx and idx+1 (for its own DSL calls). Built once per use site. */
-  private makeSep(idx: number, closer: TokenType, item: (occ: number) => void): Sep {
-    // One token of lookahead and a gate (a `,` not followed by the closer) decide the
-    // repetition; that is cheaper to set up than Chevrotain's computed two-token lookahead.
+  private makeSep(idx: number, closer: TokenType, item: (occ: number) => void, more?: () => boolean): Sep {
+    // One token of lookahead and a gate (by default: a `,` not followed by the closer) decide
+    // the repetition; that is cheaper to set up than Chevrotain's computed two-token lookahead.
     const many = {
-      GATE: () => this.LA(2).tokenTypeIdx !== closer.tokenTypeIdx,
+      GATE: more ?? (() => this.LA(2).tokenTypeIdx !== closer.tokenTypeIdx),
       DEF: () => {
         this.consume(idx, T.Comma);
         item(idx + 1);
@@ -503,7 +503,12 @@ export class LipParser extends CstParser {
     });
   });
 
-  private readonly generatorList = this.makeSep(10, T.Where, (occ) => this.subrule(occ, this.generator, L("generator")));
+  private readonly generatorList = this.makeSep(
+    10,
+    T.Where,
+    (occ) => this.subrule(occ, this.generator, L("generator")),
+    () => tokenMatcher(this.LA(2), T.Identifier),
+  );
 
   forallStmt = this.RULE("forallStmt", () => {
     this.CONSUME(T.Forall);
