@@ -1,0 +1,137 @@
+// where, cast, matmul, the random-number primitives and the gradient markers.
+//
+// matmul: [...B, M, K] @ [...B, K, N] -> [...B, M, N] with equal batch dims (the builder
+// broadcasts them and handles rank-1 operands); the interpreter accumulates in f64 (i32 with
+// wrap-around) and rounds each result element once.
+// random_bits: the Threefry-2x32 stream of runtime/random.ts for an i32 scalar seed.
+// stop_gradient is the identity with no gradient; straight_through(forward, surrogate) has the
+// value of `forward` and passes its whole cotangent to `surrogate`.
+
+import { Op } from "../ops.js";
+import type { PrimitiveRule } from "../primitives.js";
+import { nonDifferentiable } from "../primitives.js";
+import { convertScalar, isFloat } from "../dtype.js";
+import { numel, showShape } from "../shape.js";
+import type { Aval, Node } from "../node.js";
+import { bitsToUnit, randomBits } from "../../../runtime/random.js";
+import { arity, aval, bug, checkShapeArg, result, sameDtype, sameShape, zerosLike } from "./common.js";
+
+type MiscOp = Op.Where | Op.Cast | Op.MatMul | Op.RandomBits | Op.BitsToUnit | Op.StopGradient | Op.StraightThrough;
+
+function matmulShape(a: Aval, b: Aval): Aval {
+  sameDtype("matmul", a, b);
+  if (a.dtype === "bool") bug("matmul", "not defined for bool");
+  const r = a.shape.length;
+  if (r < 2 || b.shape.length !== r) bug("matmul", `needs operands of one rank >= 2, got ${showShape(a.shape)} and ${showShape(b.shape)}`);
+  for (let i = 0; i < r - 2; i++) if (a.shape[i] !== b.shape[i]) bug("matmul", `batch dims differ: ${showShape(a.shape)} and ${showShape(b.shape)}`);
+  if (a.shape[r - 1] !== b.shape[r - 2]) bug("matmul", `contraction dims differ: ${showShape(a.shape)} @ ${showShape(b.shape)}`);
+  return aval(a.dtype, [...a.shape.slice(0, r - 1), b.shape[r - 1]!]);
+}
+
+export const miscRules: { [O in MiscOp]: PrimitiveRule<O> } = {
+  [Op.Where]: {
+    shape: (_arg, src) => {
+      arity("where", src, 3);
+      const [c, a, b] = src as [Aval, Aval, Aval];
+      if (c.dtype !== "bool") bug("where", `the condition must be bool, got ${c.dtype}`);
+      sameShape("where", c, a);
+      sameShape("where", a, b);
+      sameDtype("where", a, b);
+      return aval(a.dtype, a.shape);
+    },
+    eval: (_arg, [c, a, b], out, env) => {
+      const { t, data } = result(out, env);
+      for (let i = 0; i < data.length; i++) data[i] = c!.data[i] ? a!.data[i]! : b!.data[i]!;
+      return t;
+    },
+    vjp: (b, ct, n) => {
+      const zero = zerosLike(b, ct);
+      return [null, b.where(n.src[0]!, ct, zero), b.where(n.src[0]!, zero, ct)];
+    },
+  },
+  [Op.Cast]: {
+    shape: (arg, src) => {
+      arity("cast", src, 1);
+      return aval(arg.dtype, src[0]!.shape);
+    },
+    eval: (arg, [x], out, env) => {
+      const { t, data } = result(out, env);
+      for (let i = 0; i < data.length; i++) data[i] = convertScalar(x!.data[i]!, arg.dtype);
+      return t;
+    },
+    vjp: (b, ct, n) => [isFloat(n.src[0]!.dtype) ? b.cast(ct, n.src[0]!.dtype) : null],
+  },
+  [Op.MatMul]: {
+    shape: (_arg, src) => {
+      arity("matmul", src, 2);
+      return matmulShape(src[0]!, src[1]!);
+    },
+    eval: (_arg, [a, b], out, env) => {
+      const { t, data } = result(out, env);
+      const r = out.shape.length;
+      const [m, k, n] = [a!.shape[r - 2]!, a!.shape[r - 1]!, b!.shape[r - 1]!];
+      const batches = numel(out.shape.slice(0, r - 2));
+      const int = out.dtype === "i32";
+      for (let bt = 0; bt < batches; bt++) {
+        const ao = bt * m * k;
+        const bo = bt * k * n;
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) {
+            let acc = 0;
+            for (let p = 0; p < k; p++) {
+              const x = a!.data[ao + i * k + p]!;
+              const y = b!.data[bo + p * n + j]!;
+              acc = int ? (acc + Math.imul(x, y)) | 0 : acc + x * y;
+            }
+            data[bt * m * n + i * n + j] = acc;
+          }
+      }
+      return t;
+    },
+    // dA = ct B^T, dB = A^T ct
+    vjp: (b, ct, n) => [b.matmul(ct, b.transpose(n.src[1]!)), b.matmul(b.transpose(n.src[0]!), ct)],
+  },
+  [Op.RandomBits]: {
+    shape: (arg, src) => {
+      arity("random_bits", src, 1);
+      if (src[0]!.dtype !== "i32" || src[0]!.shape.length !== 0) bug("random_bits", `the seed must be an i32 scalar, got ${src[0]!.dtype}${showShape(src[0]!.shape)}`);
+      checkShapeArg("random_bits", arg.shape);
+      if (!Number.isInteger(arg.salt)) bug("random_bits", `salt ${arg.salt} is not an integer`);
+      return aval("i32", arg.shape);
+    },
+    eval: (arg, [seed], out) => ({ dtype: "i32", shape: [...out.shape], data: randomBits(seed!.data[0]!, arg.salt, numel(out.shape)) }),
+    vjp: nonDifferentiable,
+  },
+  [Op.BitsToUnit]: {
+    shape: (arg, src) => {
+      arity("bits_to_unit", src, 1);
+      if (src[0]!.dtype !== "i32") bug("bits_to_unit", `needs i32 bits, got ${src[0]!.dtype}`);
+      if (!isFloat(arg.dtype)) bug("bits_to_unit", `gives a float dtype, not ${arg.dtype}`);
+      return aval(arg.dtype, src[0]!.shape);
+    },
+    eval: (_arg, [bits], out, env) => {
+      const { t, data } = result(out, env);
+      for (let i = 0; i < data.length; i++) data[i] = bitsToUnit(bits!.data[i]!);
+      return t;
+    },
+    vjp: nonDifferentiable,
+  },
+  [Op.StopGradient]: {
+    shape: (_arg, src) => {
+      arity("stop_gradient", src, 1);
+      return aval(src[0]!.dtype, src[0]!.shape);
+    },
+    eval: (_arg, [x]) => x!,
+    vjp: () => [null],
+  },
+  [Op.StraightThrough]: {
+    shape: (_arg, src) => {
+      arity("straight_through", src, 2);
+      sameShape("straight_through", src[0]!, src[1]!);
+      sameDtype("straight_through", src[0]!, src[1]!);
+      return aval(src[0]!.dtype, src[0]!.shape);
+    },
+    eval: (_arg, [forward]) => forward!,
+    vjp: (_b, ct: Node) => [null, ct],
+  },
+};

@@ -1,0 +1,121 @@
+// Reductions over a sorted set of axes (reduce_sum, reduce_max, reduce_min) and along one axis
+// (argmax, argmin -> i32), with or without kept dims. Sums accumulate in f64 (i32 wraps) and
+// round once. max and min propagate NaN; of bools they are `any` and `all`; over an empty axis
+// they give -inf / +inf (i32: its minimum / maximum). argmax and argmin return the first index of
+// the extreme value, and the first NaN if there is one (NumPy). The gradient of max and min is
+// split evenly among the positions that attain the extreme (as JAX).
+
+import { Op, type ArgReduceOp, type ReduceOp } from "../ops.js";
+import type { PrimitiveRule } from "../primitives.js";
+import { nonDifferentiable } from "../primitives.js";
+import { INT32_MAX, INT32_MIN } from "../dtype.js";
+import { showShape, stridesOf, type Shape } from "../shape.js";
+import type { Aval, Node } from "../node.js";
+import type { IrBuilder } from "../builder.js";
+import { forEachIndex } from "../../../runtime/tensor.js";
+import { arity, aval, bug, result, zerosLike } from "./common.js";
+
+export function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepdims) out.push(1);
+  });
+  return out;
+}
+
+function checkAxes(op: string, x: Aval, axes: readonly number[]): void {
+  for (let i = 0; i < axes.length; i++) {
+    const a = axes[i]!;
+    if (!Number.isInteger(a) || a < 0 || a >= x.shape.length || (i > 0 && a <= axes[i - 1]!)) bug(op, `axes [${axes.join(",")}] must be sorted, distinct and within rank ${x.shape.length}`);
+  }
+}
+
+/** Strides into the (keepdims) result for each source axis: 0 on reduced axes. */
+function resultStrides(shape: Shape, axes: readonly number[]): number[] {
+  const kept = stridesOf(reducedShape(shape, axes, true));
+  return kept.map((s, i) => (axes.includes(i) ? 0 : s));
+}
+
+function reduce<O extends ReduceOp>(op: O, init: (dtype: string) => number, combine: (acc: number, x: number) => number, vjp: PrimitiveRule<O>["vjp"]): PrimitiveRule<O> {
+  return {
+    shape: (arg, src) => {
+      arity(op, src, 1);
+      const x = src[0]!;
+      checkAxes(op, x, arg.axes);
+      if (op === Op.ReduceSum && x.dtype === "bool") bug(op, "cannot sum bools (cast them first)");
+      return aval(x.dtype, reducedShape(x.shape, arg.axes, arg.keepdims));
+    },
+    eval: (arg, [x], out, env) => {
+      const { t, data } = result(out, env);
+      const acc = new Float64Array(data.length).fill(init(out.dtype));
+      const strides = resultStrides(x!.shape, arg.axes);
+      forEachIndex(x!.shape, (flat, idx) => {
+        let o = 0;
+        for (let d = 0; d < idx.length; d++) o += idx[d]! * strides[d]!;
+        acc[o] = combine(acc[o]!, x!.data[flat]!);
+      });
+      if (out.dtype === "i32" && op === Op.ReduceSum) for (let i = 0; i < acc.length; i++) data[i] = acc[i]! | 0;
+      else data.set(acc);
+      return t;
+    },
+    vjp,
+  };
+}
+
+function argReduce<O extends ArgReduceOp>(op: O, better: (a: number, b: number) => boolean): PrimitiveRule<O> {
+  return {
+    shape: (arg, src) => {
+      arity(op, src, 1);
+      const x = src[0]!;
+      if (!Number.isInteger(arg.axis) || arg.axis < 0 || arg.axis >= x.shape.length) bug(op, `axis ${arg.axis} out of range for ${showShape(x.shape)}`);
+      if (x.shape[arg.axis] === 0) bug(op, `axis ${arg.axis} of ${showShape(x.shape)} is empty`);
+      return aval("i32", reducedShape(x.shape, [arg.axis], arg.keepdims));
+    },
+    eval: (arg, [x], out, env) => {
+      const { t, data } = result(out, env);
+      const best = new Float64Array(data.length);
+      const seen = new Uint8Array(data.length);
+      const strides = resultStrides(x!.shape, [arg.axis]);
+      forEachIndex(x!.shape, (flat, idx) => {
+        let o = 0;
+        for (let d = 0; d < idx.length; d++) o += idx[d]! * strides[d]!;
+        const v = x!.data[flat]!;
+        const b = best[o]!;
+        // the first NaN wins and stays; otherwise a strictly better value
+        if (!seen[o] || (b === b && (v !== v || better(v, b)))) {
+          best[o] = v;
+          data[o] = idx[arg.axis]!;
+          seen[o] = 1;
+        }
+      });
+      return t;
+    },
+    vjp: nonDifferentiable,
+  };
+}
+
+const lowest = (d: string) => (d === "i32" ? INT32_MIN : d === "bool" ? 0 : -Infinity);
+const highest = (d: string) => (d === "i32" ? INT32_MAX : d === "bool" ? 1 : Infinity);
+
+export const reduceRules: { [O in ReduceOp | ArgReduceOp]: PrimitiveRule<O> } = {
+  // the cotangent is broadcast back over the reduced axes
+  [Op.ReduceSum]: reduce(Op.ReduceSum, () => 0, (a, x) => a + x, (b, ct, n) => {
+    const x = n.src[0]!;
+    return [b.broadcastTo(b.reshape(ct, reducedShape(x.shape, n.arg.axes, true)), x.shape)];
+  }),
+  [Op.ReduceMax]: reduce(Op.ReduceMax, lowest, Math.max, (b, ct, n) => [chooserVjp(b, ct, n)]),
+  [Op.ReduceMin]: reduce(Op.ReduceMin, highest, Math.min, (b, ct, n) => [chooserVjp(b, ct, n)]),
+  [Op.ArgMax]: argReduce(Op.ArgMax, (a, b) => a > b),
+  [Op.ArgMin]: argReduce(Op.ArgMin, (a, b) => a < b),
+};
+
+/** ct / count at every position equal to the extreme, 0 elsewhere. */
+function chooserVjp(b: IrBuilder, ct: Node, n: Node<Op.ReduceMax> | Node<Op.ReduceMin>): Node {
+  const x = n.src[0]!;
+  const keep = reducedShape(x.shape, n.arg.axes, true);
+  const spread = (v: Node) => b.broadcastTo(b.reshape(v, keep), x.shape);
+  const hit = b.binary("eq", x, spread(n));
+  const count = b.reduce("sum", b.cast(hit, ct.dtype), n.arg.axes, true);
+  return b.where(hit, b.binary("div", spread(ct), b.broadcastTo(count, x.shape)), zerosLike(b, x));
+}
