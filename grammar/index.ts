@@ -85,13 +85,16 @@ function parse(file: SourceFile): ParseResult {
 
   const pending: Pending[] = [];
   for (const d of lexed.diagnostics) pending.push({ d, offset: d.primary.span.start, line: conv.line(d.primary.span.start), always: true });
+  // After an unterminated block comment, which hides the rest of the file, whatever the parser
+  // misses at the end (a `}`, an expression) is a consequence of the comment: not reported.
+  const hiddenEnd = (token: IToken, offset: number) => lexed.eofErrorAt >= 0 && (token.tokenType === EOF || offset >= lexed.eofErrorAt);
   for (const e of errors) {
     const p = conv.fromChevrotain(e);
-    if (p !== undefined && (lexed.eofErrorAt < 0 || p.offset < lexed.eofErrorAt)) pending.push(p);
+    if (!hiddenEnd(e.token, p.offset)) pending.push(p);
   }
   for (const pr of problems) {
     const p = conv.fromProblem(pr);
-    if (lexed.eofErrorAt < 0 || p.offset < lexed.eofErrorAt) pending.push(p);
+    if (!hiddenEnd(pr.token, p.offset)) pending.push(p);
   }
   for (const d of built.diagnostics) pending.push({ d, offset: d.primary.span.start, line: conv.line(d.primary.span.start), always: false });
 
@@ -174,7 +177,7 @@ class Converter {
     return { span: this.span(end, end), missing: true, offset: end, line: this.line(Math.max(0, end - 1)) };
   }
 
-  fromChevrotain(e: IRecognitionException): Pending | undefined {
+  fromChevrotain(e: IRecognitionException): Pending {
     const prevTok = (e as { previousToken?: IToken }).previousToken;
     const where = this.place(e.token, prevTok);
     const expected = expectedTokenOf(e);

@@ -97,7 +97,7 @@ const expectedByRule: Record<string, string> = {
   name: "a name",
   program: "a declaration",
   block: "a statement",
-  modulePath: "a module path (`std.nn` or a string)",
+  useDecl: "a module path (`std.nn` or a string)",
   field: "a field name or `*`",
 };
 

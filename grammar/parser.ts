@@ -4,7 +4,8 @@
 // - Binary operators are parsed as a flat chain `operand (op operand)*`, and unary prefixes as
 //   a list in front of an operand; the AST builder applies precedence and associativity and
 //   reports what the EBNF rejects (`a < b < c`, `a == not b`, `a + if ...`). This keeps the
-//   parser's recursion to two rules per bracket level and its CST small.
+//   parser's recursion shallow (two to four rules per bracket level, none for prefix operators
+//   or operator chains) and its CST small.
 // - `:=`, `->` in place of `<-`, and `=` in place of `<-` are parsed where they are likely
 //   mistakes, so that the builder can give one precise error instead of a cascade.
 //
@@ -16,7 +17,7 @@ import type { CstNode, IOrAlt, IToken, TokenType } from "chevrotain";
 import { CstParser, EOF, NoViableAltException, tokenMatcher } from "./chevrotain.js";
 import * as T from "./tokens.js";
 import { atColumnOne, newlineBetween } from "./lexer.js";
-import { closerMessage, describeToken, errorMessageProvider, type ParseContext } from "./messages.js";
+import { closerMessage, errorMessageProvider, type ParseContext } from "./messages.js";
 
 /** An error found by the parser's own checks (not by Chevrotain). */
 export interface ParserProblem {
@@ -796,4 +797,3 @@ export function lipParser(): LipParser {
   return (instance ??= new LipParser());
 }
 
-export { describeToken };

@@ -485,7 +485,7 @@ export class AstBuilder {
     for (let k = pres.length - 1; k >= 0; k--) {
       const pt = pres[k]!;
       const isNot = pt.tokenType === T.Not;
-      e = this.rest(c, e, es, this.e, ed, isNot ? NOT_OPERAND : NEG_OPERAND);
+      e = this.rest(c, e, es, ee, ed, isNot ? NOT_OPERAND : NEG_OPERAND);
       ee = this.e;
       ed = this.d;
       const ps = this.tokSpan(pt);

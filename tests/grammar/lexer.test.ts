@@ -73,6 +73,8 @@ describe("lexer", () => {
     const r = parse("fn f() = 1\n/* never closed\nfn g() = 2");
     expect(r.diagnostics.map((d) => d.code)).toEqual(["LIP1003"]);
     expect(r.program.decls).toHaveLength(1);
+    // what the comment hides (here the `}` and the rest of the expression) is not reported
+    expect(parse("fn f() {\n  let x = 1 + /* oops\n  x\n}\n").diagnostics.map((d) => d.code)).toEqual(["LIP1003"]);
   });
 
   test("a run of invalid characters is one LIP1004 that shows them", () => {

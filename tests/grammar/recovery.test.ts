@@ -280,6 +280,15 @@ describe("recovery", () => {
     expect(e.right.span.start).toBe(src.indexOf("+") + 1);
   });
 
+  test("a file with hundreds of errors stops early, keeps what it parsed, and the parser is fine after", () => {
+    const text = "fn first() = 1\n" + Array.from({ length: 2000 }, () => "fn ( = ) ]").join("\n");
+    const r = parse(text);
+    expect(r.diagnostics).toHaveLength(50);
+    expect(r.diagnostics[49]!.notes.join()).toContain("too many errors");
+    expect((r.program.decls[0] as A.Callable).name.name).toBe("first");
+    expect(parse("fn f(x) = x").diagnostics).toEqual([]);
+  });
+
   test("a missing closing bracket points at the opening one", () => {
     const r = parse("fn f(x) = g(x, [1, 2)\nfn h() = 2");
     const d = r.diagnostics[0]!;
