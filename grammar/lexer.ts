@@ -126,16 +126,19 @@ function lexText(text: string, path: string): LexResult {
   }
   const errs = result.errors;
   for (let i = 0; i < errs.length; i++) {
-    // a run of characters that start no token; runs separated only by spaces become one
+    // a run of characters that start no token; the runs of one line become one diagnostic
     const start = errs[i]!.offset;
     let end = start + errs[i]!.length;
-    while (i + 1 < errs.length && onlySpaces(text, end, errs[i + 1]!.offset)) {
+    let chars = text.slice(start, end);
+    while (i + 1 < errs.length && !newlineIn(text, end, errs[i + 1]!.offset)) {
       i++;
+      chars += text.slice(errs[i]!.offset, errs[i]!.offset + errs[i]!.length);
       end = errs[i]!.offset + errs[i]!.length;
     }
-    diags.add("LIP1004", invalidCharMessage(text.slice(start, end)), start, end, {
+    diags.add("LIP1004", invalidCharMessage(chars), start, end, {
       label: "not valid here",
-      notes: nonAsciiNote(text, start, end),
+      notes: nonAsciiNote(chars),
+      help: invalidCharHelp(chars),
     });
   }
 
@@ -322,14 +325,6 @@ function binaryOffset(text: string): number {
   return n >= 16 && bad * 10 > n * 3 ? first : -1;
 }
 
-function onlySpaces(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9) return false;
-  }
-  return true;
-}
-
 function showChar(ch: string): string {
   const cp = ch.codePointAt(0)!;
   const hex = "U+" + cp.toString(16).toUpperCase().padStart(4, "0");
@@ -338,15 +333,25 @@ function showChar(ch: string): string {
 }
 
 function invalidCharMessage(run: string): string {
-  const chars = Array.from(run.replace(/[ \t]+/g, ""));
+  const chars = [...new Set(Array.from(run.replace(/[ \t]+/g, "")))];
   if (chars.length <= 1) return `invalid character ${showChar(chars[0] ?? run)}`;
   const shown = chars.slice(0, 5).map(showChar).join(" ");
   return `invalid characters ${shown}${chars.length > 5 ? " ..." : ""}`;
 }
 
-function nonAsciiNote(text: string, start: number, end: number): string[] {
-  for (let i = start; i < end; i++) {
-    if (text.charCodeAt(i) > 127) return ["identifiers are ASCII; other characters are allowed only in strings and comments"];
+/** What was probably meant by characters from other languages. */
+function invalidCharHelp(run: string): string | undefined {
+  if (run.includes("&&") || run === "&") return "write `and`";
+  if (run.includes("||") || run === "|") return "write `or`";
+  if (run === "!") return "write `not`";
+  if (run.includes("'")) return 'strings are written with double quotes: `"..."`';
+  if (run.includes("#")) return "comments start with `//`";
+  return undefined;
+}
+
+function nonAsciiNote(run: string): string[] {
+  for (let i = 0; i < run.length; i++) {
+    if (run.charCodeAt(i) > 127) return ["identifiers are ASCII; other characters are allowed only in strings and comments"];
   }
   return [];
 }

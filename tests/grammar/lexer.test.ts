@@ -87,6 +87,21 @@ describe("lexer", () => {
     expect(lexDiags("let café = 1")[0]!.notes.join()).toContain("ASCII");
   });
 
+  test("invalid characters of one line are one diagnostic, with a hint for other languages' syntax", () => {
+    const one = (text: string) => {
+      const ds = lexDiags(text);
+      expect(ds, text).toHaveLength(1);
+      return ds[0]!;
+    };
+    expect(one("let s = 'a'").message).toBe("invalid character `'`");
+    expect(one("let s = 'a'").help).toContain("double quotes");
+    expect(one("let b = x && y").help).toBe("write `and`");
+    expect(one("let b = x || y").help).toBe("write `or`");
+    expect(one("let b = !x").help).toBe("write `not`");
+    expect(one("# comment").help).toContain("//");
+    expect(lexDiags("let a = §\nlet b = §")).toHaveLength(2);
+  });
+
   test("binary input is one LIP1007", () => {
     for (const text of ["let x = 1\u0000", "\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016"]) {
       const r = parse(text);
