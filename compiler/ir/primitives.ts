@@ -38,9 +38,8 @@ export interface EvalEnv {
  */
 export type VjpRule<O extends Op> = (b: IrBuilder, ct: Node, node: Node<O>) => readonly (Node | null)[];
 
-/** The op has no derivative (its output or inputs are integers or booleans, or it is a leaf). */
-export const nonDifferentiable = Object.freeze({ nonDifferentiable: true as const });
-export type NonDifferentiable = typeof nonDifferentiable;
+import { nonDifferentiable, type NonDifferentiable } from "./prims/non-differentiable.js";
+export { nonDifferentiable, type NonDifferentiable };
 
 export interface PrimitiveRule<O extends Op> {
   /** The abstract evaluation: dtype and shape of the result; throws CompilerBug on misuse. */

@@ -6,7 +6,7 @@
 
 import { Op, type BinaryOp, type UnaryOp } from "../ops.js";
 import type { PrimitiveRule, VjpRule } from "../primitives.js";
-import { nonDifferentiable } from "../primitives.js";
+import { nonDifferentiable } from "./non-differentiable.js";
 import { isFloat, type DType } from "../dtype.js";
 import type { Aval, Node } from "../node.js";
 import type { IrBuilder } from "../builder.js";

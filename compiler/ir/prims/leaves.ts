@@ -4,7 +4,7 @@
 
 import { Op } from "../ops.js";
 import type { PrimitiveRule } from "../primitives.js";
-import { nonDifferentiable } from "../primitives.js";
+import { nonDifferentiable } from "./non-differentiable.js";
 import { numel, showShape } from "../shape.js";
 import { convertScalar } from "../dtype.js";
 import { forEachIndex } from "../../../runtime/tensor.js";

@@ -9,7 +9,7 @@
 
 import { Op } from "../ops.js";
 import type { PrimitiveRule } from "../primitives.js";
-import { nonDifferentiable } from "../primitives.js";
+import { nonDifferentiable } from "./non-differentiable.js";
 import { convertScalar, isFloat } from "../dtype.js";
 import { numel, showShape } from "../shape.js";
 import type { Aval, Node } from "../node.js";

@@ -7,7 +7,7 @@
 
 import { Op, type ArgReduceOp, type ReduceOp } from "../ops.js";
 import type { PrimitiveRule } from "../primitives.js";
-import { nonDifferentiable } from "../primitives.js";
+import { nonDifferentiable } from "./non-differentiable.js";
 import { INT32_MAX, INT32_MIN } from "../dtype.js";
 import { showShape, stridesOf, type Shape } from "../shape.js";
 import type { Aval, Node } from "../node.js";
@@ -99,8 +99,8 @@ const lowest = (d: string) => (d === "i32" ? INT32_MIN : d === "bool" ? 0 : -Inf
 const highest = (d: string) => (d === "i32" ? INT32_MAX : d === "bool" ? 1 : Infinity);
 
 export const reduceRules: { [O in ReduceOp | ArgReduceOp]: PrimitiveRule<O> } = {
-  // the cotangent is broadcast back over the reduced axes
-  [Op.ReduceSum]: reduce(Op.ReduceSum, () => 0, (a, x) => a + x, (b, ct, n) => {
+  // the cotangent is broadcast back over the reduced axes; sums start from -0, the exact additive identity
+  [Op.ReduceSum]: reduce(Op.ReduceSum, () => -0, (a, x) => a + x, (b, ct, n) => {
     const x = n.src[0]!;
     return [b.broadcastTo(b.reshape(ct, reducedShape(x.shape, n.arg.axes, true)), x.shape)];
   }),
