@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { diagnostic, type Diagnostic } from "./diag/diagnostic.js";
 import type { SourceFile } from "./diag/span.js";
+import type { Checker } from "./check/checker.js";
 import { checkModules, type CheckedProgram } from "./check/index.js";
 import { Loader } from "./check/loader.js";
 
@@ -15,6 +16,7 @@ export interface CheckResult {
   readonly files: Map<string, SourceFile>;
   readonly program?: CheckedProgram;
   readonly loader?: Loader;
+  readonly checker?: Checker;
 }
 
 /** Checks source text as if it were the file `path` (imports resolve relative to the cwd). */
@@ -35,7 +37,7 @@ function run(load: (loader: Loader) => void, what: string): CheckResult {
     load(loader);
     const { checker, program } = checkModules(loader);
     const diagnostics = sortDiagnostics([...loader.diagnostics, ...checker.diagnostics]);
-    return { diagnostics, files: filesOf(loader), program, loader };
+    return { diagnostics, files: filesOf(loader), program, loader, checker };
   } catch (err) {
     if (isFsError(err)) throw err;
     const message = err instanceof Error ? err.message : String(err);

@@ -3,5 +3,6 @@
 
 import type { Command } from "./command.js";
 import { checkCommand } from "./check.js";
+import { compileCommand } from "./compile.js";
 
-export const commands: readonly Command[] = [checkCommand];
+export const commands: readonly Command[] = [checkCommand, compileCommand];
