@@ -7,10 +7,22 @@ import { CompilerBug } from "../diag/diagnostic.js";
 import type { IrFunction } from "../ir/function.js";
 import { IrVerifyError, verifyFunction } from "../ir/verify.js";
 import type { Pass } from "./pass.js";
+import { eraseGradientMarkersPass } from "./erase-gradient-markers.js";
+import { foldConstantsPass } from "./constant-fold.js";
+import { simplifyPass } from "./simplify.js";
+import { csePass } from "./cse.js";
+import { dcePass } from "./dce.js";
 
 export type { Pass } from "./pass.js";
 
-export const PASSES: Pass[] = [];
+export const PASSES: Pass[] = [
+  eraseGradientMarkersPass, // stop_gradient(x) -> x, straight_through(f, s) -> f: autodiff has already run
+  foldConstantsPass, // evaluate what depends only on constants (hyperparameter arithmetic, folded shapes)
+  simplifyPass, // algebraic identities, exact in IEEE (x*1 -> x, -(-x) -> x, reshape chains, ...)
+  foldConstantsPass, // fold what simplification exposed
+  csePass, // share equal subexpressions, commutative operands in canonical order
+  dcePass, // drop computations of empty tensors; unreachable nodes are gone already
+];
 
 export interface PipelineOptions {
   /** Verify the IR before the first pass and after each (on in tests). */
