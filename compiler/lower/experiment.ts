@@ -48,6 +48,9 @@ export interface CompiledExperiment {
   readonly steps: number;
   readonly metrics: readonly string[];
   readonly streams: readonly string[]; // per-step `let`s that are logged
+  /** The loss and its gradient with respect to each parameter (named `<param>.grad`). */
+  readonly loss: Node;
+  readonly gradients: readonly { readonly name: string; readonly node: Node }[];
 }
 
 export function lowerExperiment(checker: Checker, module: Module, x: A.Experiment, opts: LowerOptions): CompiledExperiment {
@@ -162,7 +165,8 @@ export function lowerExperiment(checker: Checker, module: Module, x: A.Experimen
   // metrics and logged streams (forcing the lazy lets)
   const metrics: string[] = [];
   const outputs: { name: string; node: Node }[] = [];
-  for (const slot of lw.slots) outputs.push({ name: `${slot.name}.next`, node: slot.next ?? slot.input });
+  const slotOrder = [...lw.slots.filter((s) => s.kind === "param"), ...lw.slots.filter((s) => s.kind === "state")];
+  for (const slot of slotOrder) outputs.push({ name: `${slot.name}.next`, node: slot.next ?? slot.input });
   outputs.push({ name: "loss", node: loss });
   for (const s of x.body) {
     if (s.kind !== "MetricClause") continue;
@@ -180,10 +184,10 @@ export function lowerExperiment(checker: Checker, module: Module, x: A.Experimen
 
   const stepFn: IrFunction = {
     name: `${x.name.name}.step`,
-    inputs: [...lw.slots.map((s) => ({ name: s.name, node: s.input })), { name: "step", node: step }, ...batchInputs.map((n, i) => ({ name: data.fn.outputs[i]!.name, node: n }))],
+    inputs: [...slotOrder.map((s) => ({ name: s.name, node: s.input })), { name: "step", node: step }, ...batchInputs.map((n, i) => ({ name: data.fn.outputs[i]!.name, node: n }))],
     outputs,
   };
-  const init: IrFunction = { name: `${x.name.name}.init`, inputs: [], outputs: lw.slots.map((s) => ({ name: s.name, node: s.init })) };
+  const init: IrFunction = { name: `${x.name.name}.init`, inputs: [], outputs: slotOrder.map((s) => ({ name: s.name, node: s.init })) };
   const infer: IrFunction = {
     name: `${x.name.name}.infer`,
     inputs: [...params.map((p) => ({ name: p.name, node: p.input })), ...modelInputs.map((n) => ({ name: stepFn.inputs.find((i) => i.node === n)!.name, node: n }))],
@@ -195,7 +199,9 @@ export function lowerExperiment(checker: Checker, module: Module, x: A.Experimen
     const every = evalClause.every ? lw.num(lw.expr(evalClause.every, env, noParams)) : 100;
     evalSpec = { data: dataSpec(lw.expr(evalClause.source, env, noParams), `${x.name.name}.eval`), every };
   }
-  return { name: x.name.name, ctx, init, step: stepFn, infer, data, eval: evalSpec, slots: lw.slots, batchSize, shuffle, steps, metrics, streams };
+  // parameters first, then states, in the order they were created
+  const gradients = params.map((p, i) => ({ name: `${p.name}.grad`, node: grads[i]! }));
+  return { name: x.name.name, ctx, init, step: stepFn, infer, data, eval: evalSpec, slots: slotOrder, batchSize, shuffle, steps, metrics, streams, loss, gradients };
 }
 
 function dataSpec(v: LVal, name: string): DataSpec {
