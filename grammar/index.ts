@@ -6,8 +6,7 @@
 // reported only if it is on a later line and some declaration or statement starts between the
 // two (that is, the parser has recovered in between). At most MAX_DIAGNOSTICS are reported.
 
-import type { CstNode, IRecognitionException, IToken, TokenType } from "chevrotain";
-import { EOF } from "./chevrotain.js";
+import { EOF, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { AstBuilder } from "../compiler/ast/build.js";
 import type { Program } from "../compiler/ast/nodes.js";
 import { diagnostic, type Diagnostic, type Label } from "../compiler/diag/diagnostic.js";

@@ -10,8 +10,7 @@
 // - the soft statement keywords (`loss`, `model`, ...) that start a line outside brackets:
 //   these never continue the previous statement (§1).
 
-import type { IToken, Lexer as LexerInstance, TokenType } from "chevrotain";
-import { Lexer } from "./chevrotain.js";
+import { Lexer, type IToken, type TokenType } from "chevrotain";
 import { diagnostic, type Diagnostic } from "../compiler/diag/diagnostic.js";
 import { span, type SourceFile } from "../compiler/diag/span.js";
 import * as T from "./tokens.js";
@@ -49,7 +48,7 @@ const lexer = new Lexer(T.allTokens, {
 });
 
 /** Builds a lexer with Chevrotain's validations on (used by the tests). */
-export function validatingLexer(): LexerInstance {
+export function validatingLexer(): Lexer {
   return new Lexer(T.allTokens, { positionTracking: "onlyOffset", ensureOptimizations: true });
 }
 

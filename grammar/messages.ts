@@ -3,8 +3,7 @@
 // `describeToken` and the phrase tables are shared with the parser's own checks (missing
 // closers, statement boundaries) and with the AST builder.
 
-import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
-import { EOF, tokenMatcher } from "./chevrotain.js";
+import { EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 
 /** What the parser is in the middle of, for messages ("the body of `fn foo`"). */

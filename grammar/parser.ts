@@ -13,8 +13,7 @@
 // closing brackets are handled by `close()`, which knows (from the lexer's bracket matching)
 // whether the closer is missing or whether junk stands before it.
 
-import type { CstNode, IOrAlt, IToken, TokenType } from "chevrotain";
-import { CstParser, EOF, NoViableAltException, tokenMatcher } from "./chevrotain.js";
+import { CstParser, EOF, NoViableAltException, tokenMatcher, type CstNode, type IOrAlt, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 import { atColumnOne, newlineBetween } from "./lexer.js";
 import { closerMessage, errorMessageProvider, type ParseContext } from "./messages.js";
@@ -622,8 +621,9 @@ export class LipParser extends CstParser {
     },
     { ALT: () => this.CONSUME(T.NumberLit, L_ATOM) },
     { ALT: () => this.CONSUME(T.StringLit, L_ATOM) },
-    // `where` is reserved (`forall ... where c`) but also the prelude's `where(c, a, b)` (§7);
-    // an expression never continues with a name, so it can be a name at the start of an operand
+    // `where` is reserved (`forall ... where c`) but may be called like a function, as the
+    // prelude's `where(c, a, b)` (§1). An expression never continues with a name, so `where`
+    // at the start of an operand is unambiguous; the builder checks that it is called.
     { ALT: () => this.CONSUME(T.Where, L_ATOM) },
     { ALT: () => this.CONSUME(T.True, L_ATOM) },
     { ALT: () => this.CONSUME(T.False, L_ATOM) },

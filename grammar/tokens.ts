@@ -14,8 +14,7 @@
 // tokens). Characters that start no token at all are dropped by the Chevrotain lexer, which
 // reports each run of them as one error (LIP1004 invalid character).
 
-import type { TokenType } from "chevrotain";
-import { createToken, Lexer } from "./chevrotain.js";
+import { createToken, Lexer, type TokenType } from "chevrotain";
 
 // ---------------------------------------------------------------- categories
 

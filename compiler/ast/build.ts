@@ -521,7 +521,11 @@ export class AstBuilder {
     const start = this.s;
     let end = this.e;
     let d = this.d;
-    for (const p of nodes(n, "post")) {
+    const posts = nodes(n, "post");
+    if (tok(n, "atom")?.tokenType === T.Where && posts[0]?.name !== "call") {
+      this.report("LIP1012", "`where` is a reserved keyword; as a function it must be called", e.span, "not called", "write `where(cond, a, b)`");
+    }
+    for (const p of posts) {
       let next: A.Expr;
       if (p.name === "call") {
         const args: A.Arg[] = [];

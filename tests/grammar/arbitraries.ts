@@ -39,7 +39,7 @@ const leaf: fc.Arbitrary<E> = fc.oneof(
   numberLit,
   stringValue.map((value): E => ({ kind: "String", value })),
   fc.boolean().map((value): E => ({ kind: "Bool", value })),
-  fc.oneof(name, fc.constant("where")).map((n): E => ({ kind: "Name", name: n })),
+  name.map((n): E => ({ kind: "Name", name: n })),
 );
 
 /** Expressions up to a small depth. */
@@ -53,6 +53,12 @@ export const exprArb: fc.Arbitrary<E> = fc.letrec<{ expr: E; item: NoSpan<A.Inde
     fc.record({
       kind: fc.constant("Call" as const),
       callee: tie("expr"),
+      args: fc.array(fc.record({ name: fc.option(ident, { nil: null }), value: tie("expr") }), { maxLength: 3 }),
+    }),
+    // `where` is a keyword that may be called (§1)
+    fc.record({
+      kind: fc.constant("Call" as const),
+      callee: fc.constant({ kind: "Name" as const, name: "where" }),
       args: fc.array(fc.record({ name: fc.option(ident, { nil: null }), value: tie("expr") }), { maxLength: 3 }),
     }),
     fc.record({ kind: fc.constant("Field" as const), object: tie("expr"), field: fc.oneof(ident, fc.constant({ kind: "Ident" as const, name: "*" })) }),

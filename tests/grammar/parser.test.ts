@@ -198,8 +198,12 @@ let lr = 3e-3`);
     });
   });
 
-  test("`where` is also the prelude function", () => {
+  test("`where` is a keyword that may be called (the prelude's `where`)", () => {
     expect(paren(expr("where(c, a, b) + 1"))).toBe("(where(c, a, b) + 1)");
+    expect(paren(expr("where(c, a, b).x[0]"))).toBe("where(c, a, b).x[0]");
+    for (const bad of ["fn f() = where + 1", "fn f() = where.x", "fn f() = where[0]", "let where = 1"]) {
+      expect(codes(bad), bad).toEqual(["LIP1012"]);
+    }
     const p = parseOk('property "p" { forall x: f32 in [0, 1] where where(x > 0, 1, 0) > 0 }');
     expect(paren(((p.decls[0] as A.Property).body[0] as A.ForAll).where!)).toBe("(where((x > 0), 1, 0) > 0)");
   });
