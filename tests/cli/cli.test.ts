@@ -37,11 +37,12 @@ describe("help and version", () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("Usage: lip <command>");
-    expect(r.stdout).toMatch(/^ {2}check {3}check \.lip files/m);
-    expect(r.stdout).toMatch(/^ {2}help {4}/m);
+    expect(r.stdout).toMatch(/^ {2}check +check \.lip files/m);
+    expect(r.stdout).toMatch(/^ {2}compile +compile an experiment/m);
+    expect(r.stdout).toMatch(/^ {2}help +/m);
     expect(r.stdout).toContain("-h, --help");
     expect(r.stdout).toContain("-V, --version");
-    for (const planned of ["run", "compile", "test", "fmt"]) expect(r.stdout).not.toMatch(new RegExp(`^  ${planned} `, "m"));
+    for (const planned of ["run", "test", "fmt"]) expect(r.stdout).not.toMatch(new RegExp(`^  ${planned} `, "m"));
     expect(lip(["-h"]).stdout).toBe(r.stdout);
     expect(lip(["help"]).stdout).toBe(r.stdout);
   });
