@@ -5,7 +5,7 @@
 
 import { parseSource } from "../../grammar/index.js";
 import { SourceFile } from "../../compiler/diag/span.js";
-import { PROGRAMS } from "./helpers.js";
+import { PROGRAMS } from "./programs.js";
 
 /** A program of at least `lines` lines: copies of the hand-written programs, names made unique. */
 export function generate(lines: number): string {
