@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 
 // The bundle (one file: faster to start) when the build made it, else the compiled modules.
-const bundle = new URL("../dist/lip.bundle.js", import.meta.url);
+const bundle = new URL("../dist/bundle/lip.js", import.meta.url);
 const entry = existsSync(bundle) ? bundle : new URL("../dist/compiler/cli/main.js", import.meta.url);
 
 function internalError(err) {
