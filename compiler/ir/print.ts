@@ -72,6 +72,7 @@ function formatArg(n: Node): string {
   if (n.arg === null || n.op === Op.Input) return "";
   const entries = Object.entries(n.arg as object).filter(([k]) => k !== "dtype" && k !== "shape");
   if (entries.length === 0) return "";
-  if (n.op === Op.Constant || n.op === Op.Literal) return `[${formatValue(entries[0]![1])}]`;
+  if (n.op === Op.Constant) return `[${formatValue(entries[0]![1])}]`;
+  if (n.op === Op.Literal) return formatValue(entries[0]![1]);
   return `[${entries.map(([k, v]) => `${k}=${formatValue(v)}`).join(", ")}]`;
 }

@@ -9,7 +9,7 @@ import { Op, type ArgReduceOp, type ReduceOp } from "../ops.js";
 import type { PrimitiveRule } from "../primitives.js";
 import { nonDifferentiable } from "./non-differentiable.js";
 import { INT32_MAX, INT32_MIN } from "../dtype.js";
-import { showShape, stridesOf, type Shape } from "../shape.js";
+import { numel, showShape, stridesOf, type Shape } from "../shape.js";
 import type { Aval, Node } from "../node.js";
 import type { IrBuilder } from "../builder.js";
 import { forEachIndex } from "../../../runtime/tensor.js";
@@ -55,6 +55,8 @@ function reduce<O extends ReduceOp>(op: O, init: (dtype: string) => number, comb
         for (let d = 0; d < idx.length; d++) o += idx[d]! * strides[d]!;
         acc[o] = combine(acc[o]!, x!.data[flat]!);
       });
+      // an empty sum is +0 (NumPy), not the -0 it starts from
+      if (op === Op.ReduceSum && numel(x!.shape) === 0) acc.fill(0);
       if (out.dtype === "i32" && op === Op.ReduceSum) for (let i = 0; i < acc.length; i++) data[i] = acc[i]! | 0;
       else data.set(acc);
       return t;
