@@ -41,7 +41,7 @@ export function zeros(dtype: DType, shape: Shape, mode: FloatMode = "f32"): Tens
  * saturate, bools are `x != 0`. `values` may be nested arrays; they are flattened.
  */
 export function tensor(dtype: DType, shape: Shape, values: ArrayLike<number> | NestedNumbers, mode: FloatMode = "f32"): Tensor {
-  const flat = Array.isArray(values) ? (values as NestedNumbers[]).flat(Infinity as 1) as number[] : (values as ArrayLike<number>);
+  const flat = Array.isArray(values) ? flatten(values as NestedNumbers[]) : (values as ArrayLike<number>);
   const n = numel(shape);
   if (flat.length !== n) throw new Error(`tensor of shape ${showShape(shape)} needs ${n} values, got ${flat.length}`);
   const data = allocData(dtype, n, mode);
@@ -50,6 +50,14 @@ export function tensor(dtype: DType, shape: Shape, values: ArrayLike<number> | N
 }
 
 export type NestedNumbers = number | boolean | NestedNumbers[];
+
+function flatten(xs: readonly NestedNumbers[], out: number[] = []): number[] {
+  for (const x of xs) {
+    if (Array.isArray(x)) flatten(x, out);
+    else out.push(Number(x));
+  }
+  return out;
+}
 
 export function scalar(value: number, dtype: DType = "f32"): Tensor {
   return tensor(dtype, [], [value]);

@@ -99,8 +99,11 @@ export class IrBuilder {
 
   // ---------------------------------------------------------------- reductions
 
-  /** `mean` of an integer or bool tensor is f32 (the fraction of trues for bools). */
-  reduce(op: "sum" | "max" | "min" | "mean", x: Node, axes: readonly number[] | "all", keepdims: boolean): Node {
+  /**
+   * `mean` of an integer or bool tensor is f32 (the fraction of trues for bools); `max` and `min`
+   * of bools are `any` and `all`.
+   */
+  reduce(op: "sum" | "max" | "min" | "mean" | "prod", x: Node, axes: readonly number[] | "all", keepdims: boolean): Node {
     const ax = this.axes(x, axes);
     if (op === "mean") {
       const xf = isFloat(x.dtype) ? x : this.cast(x, "f32");
@@ -109,7 +112,7 @@ export class IrBuilder {
       return this.binary("div", s, this.constant(count, xf.dtype));
     }
     if (ax.length === 0) return x;
-    const o = op === "sum" ? Op.ReduceSum : op === "max" ? Op.ReduceMax : Op.ReduceMin;
+    const o = op === "sum" ? Op.ReduceSum : op === "max" ? Op.ReduceMax : op === "min" ? Op.ReduceMin : Op.ReduceProd;
     return this.node(o, { axes: ax, keepdims }, [x]);
   }
 
@@ -194,19 +197,18 @@ export class IrBuilder {
     x.shape.forEach((n, i) => {
       const step = steps[i] ?? 1;
       if (!Number.isInteger(step) || step === 0) throw new CompilerBug(`slice step ${step} on axis ${i}`);
-      const [a, z, len] = sliceIndices(starts[i] ?? 0, stops[i] ?? n, step, n);
+      const [a, len] = sliceIndices(starts[i] ?? 0, stops[i] ?? n, step, n);
       if (step > 0) {
         lo.push(a);
         hi.push(len === 0 ? a : a + (len - 1) * step + 1);
         st.push(step);
       } else {
-        // elements a, a+step, ... (z exclusive) are, on the reversed axis, n-1-a, n-1-a+|step|, ...
+        // elements a, a+step, ... are, on the reversed axis, n-1-a, n-1-a+|step|, ...
         flip.push(i);
         const r = n - 1 - a;
         lo.push(len === 0 ? 0 : r);
         hi.push(len === 0 ? 0 : r + (len - 1) * -step + 1);
         st.push(-step);
-        void z;
       }
     });
     const y = flip.length > 0 ? this.reverse(x, flip) : x;
@@ -349,15 +351,15 @@ export class IrBuilder {
   }
 }
 
-/** Python's slice.indices: normalised start and stop, and the number of elements. */
-export function sliceIndices(start: number, stop: number, step: number, n: number): [number, number, number] {
+/** Python's slice.indices: the normalised start and the number of elements. */
+export function sliceIndices(start: number, stop: number, step: number, n: number): [number, number] {
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
   const [lower, upper] = step > 0 ? [0, n] : [-1, n - 1];
   const norm = (v: number) => clamp(v < 0 ? v + n : v, lower, upper);
   const a = norm(start);
   const z = norm(stop);
   const len = step > 0 ? Math.max(0, Math.ceil((z - a) / step)) : Math.max(0, Math.ceil((a - z) / -step));
-  return [a, z, len];
+  return [a, len];
 }
 
 export { reducedShape };

@@ -44,7 +44,7 @@ export class Node<O extends Op = Op> implements Aval {
 }
 
 export interface IrContextOptions {
-  /** Check every new node against the primitive table's shape rule (always on; kept for clarity). */
+  /** A name for debugging output (e.g. the experiment being compiled). */
   readonly name?: string;
 }
 

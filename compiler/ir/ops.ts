@@ -57,6 +57,7 @@ export enum Op {
   ReduceSum = "reduce_sum",
   ReduceMax = "reduce_max",
   ReduceMin = "reduce_min",
+  ReduceProd = "reduce_prod",
   ArgMax = "argmax",
   ArgMin = "argmin",
 
@@ -89,7 +90,7 @@ export type InputKind = "param" | "state" | "batch" | "step" | "hyper";
 
 export const UNARY_OPS = [Op.Neg, Op.Abs, Op.Sign, Op.Exp, Op.Log, Op.Sqrt, Op.Rsqrt, Op.Sin, Op.Cos, Op.Tanh, Op.Sigmoid, Op.Erf, Op.Relu, Op.Floor, Op.Round, Op.Not] as const;
 export const BINARY_OPS = [Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Pow, Op.Max, Op.Min, Op.Mod, Op.Eq, Op.Ne, Op.Lt, Op.Le, Op.Gt, Op.Ge, Op.And, Op.Or] as const;
-export const REDUCE_OPS = [Op.ReduceSum, Op.ReduceMax, Op.ReduceMin] as const;
+export const REDUCE_OPS = [Op.ReduceSum, Op.ReduceMax, Op.ReduceMin, Op.ReduceProd] as const;
 export const ARG_REDUCE_OPS = [Op.ArgMax, Op.ArgMin] as const;
 
 export type UnaryOp = (typeof UNARY_OPS)[number];
@@ -154,6 +155,7 @@ export interface OpArgs {
   [Op.ReduceSum]: { readonly axes: readonly number[]; readonly keepdims: boolean };
   [Op.ReduceMax]: { readonly axes: readonly number[]; readonly keepdims: boolean };
   [Op.ReduceMin]: { readonly axes: readonly number[]; readonly keepdims: boolean };
+  [Op.ReduceProd]: { readonly axes: readonly number[]; readonly keepdims: boolean };
   [Op.ArgMax]: { readonly axis: number; readonly keepdims: boolean };
   [Op.ArgMin]: { readonly axis: number; readonly keepdims: boolean };
   [Op.MatMul]: NoArgs;

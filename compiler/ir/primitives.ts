@@ -8,9 +8,11 @@
 // compile until every backend handles it:
 //   compiler/backends/onnx/rules.ts:  export const onnxRules: OpTable<OnnxRule>  = { ... }
 //   compiler/backends/wgsl/rules.ts:  export const wgslRules: OpTable<WgslRule>  = { ... }
-// where `OpTable<R>` below is `{ [O in Op]: R<O> }` spelled through an interface map (TypeScript
+// where `OpTable<R>` stands for `{ readonly [O in Op]: R<O> }`, written out in each file (TypeScript
 // has no higher-kinded type parameters). A backend that cannot lower an op says so in its table
-// with an explicit marker (like `nonDifferentiable` here), never by leaving the key out.
+// with an explicit marker (like `nonDifferentiable` here), never by leaving the key out; a test
+// per backend checks at run time that its table's keys are exactly `ALL_OPS` (as
+// tests/ir/ir.test.ts does for this table).
 
 import type { IrBuilder } from "./builder.js";
 import type { Aval, Node } from "./node.js";
@@ -48,13 +50,6 @@ export interface PrimitiveRule<O extends Op> {
   readonly eval: (arg: OpArgs[O], src: readonly Tensor[], out: Aval, env: EvalEnv) => Tensor;
   readonly vjp: VjpRule<O> | NonDifferentiable;
 }
-
-/**
- * Per-op rule tables for later stages: `OpTable<M>` where `M` maps each op to its rule type,
- * e.g. `interface OnnxRuleMap { [Op.Add]: OnnxRule<Op.Add>; ... }` or, more simply,
- * `{ [O in Op]: OnnxRule<O> }` written out directly.
- */
-export type OpTable<M extends { [O in Op]: unknown }> = { [O in Op]: M[O] };
 
 export const primitives: { readonly [O in Op]: PrimitiveRule<O> } = {
   ...leafRules,

@@ -61,7 +61,7 @@ export const pmMovement: Rule[] = [
     if (!inner.is(Op.Transpose)) return undefined;
     return b.transpose(inner.src[0]!, n.arg.perm.map((q) => inner.arg.perm[q]!)); // transpose(transpose(x, p), q) -> transpose(x, p[q])
   }),
-  rule("reduce-unit-axes", [Op.ReduceSum, Op.ReduceMax, Op.ReduceMin], (n, b) => (n.arg.axes.every((a) => n.src[0]!.shape[a] === 1) ? b.reshape(n.src[0]!, n.shape) : undefined)), // reducing size-1 axes is a reshape
+  rule("reduce-unit-axes", [Op.ReduceSum, Op.ReduceMax, Op.ReduceMin, Op.ReduceProd], (n, b) => (n.arg.axes.every((a) => n.src[0]!.shape[a] === 1) ? b.reshape(n.src[0]!, n.shape) : undefined)), // reducing size-1 axes is a reshape
   rule("concat-empty", Op.Concat, (n, b) => (n.src.some((s) => s.shape[n.arg.axis] === 0) && n.src.some((s) => s.shape[n.arg.axis] !== 0) ? b.concat(n.src.filter((s) => s.shape[n.arg.axis] !== 0), n.arg.axis) : undefined)), // concat drops empty operands
   rule("cast-noop", Op.Cast, (n) => (n.src[0]!.dtype === n.dtype ? n.src[0] : undefined)), // cast(x: T, T) -> x
   rule("unary-of-splat-broadcast", [Op.Neg, Op.Exp, Op.Log, Op.Sqrt, Op.Abs], (n, b) => {

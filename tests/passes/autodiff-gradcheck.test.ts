@@ -108,6 +108,11 @@ const cases: Case[] = [
     arb: fc.tuple(axesArb, fc.nat()).map(([[s, axes, keep, k], seed]) => ({ build: (b, [x]) => b.reduce(k % 2 ? "max" : "min", x!, axes, keep), inputs: [distinct(s, seed)] })),
   },
   {
+    name: "reduce prod over axes, with exact zeros (one or several per group)",
+    ops: [Op.ReduceProd],
+    arb: axesArb.map(([s, axes, keep]) => ({ build: (b, [x]) => b.reduce("prod", x!, axes, keep), inputs: [p(s, (r) => (r() < 0.25 ? 0 : anywhere(r)))] })),
+  },
+  {
     name: "matmul (NumPy: rank 1, batch broadcasting)",
     ops: [Op.MatMul, Op.Transpose],
     arb: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), broadcastPairArb(2), fc.integer({ min: 0, max: 3 })).map(([m, k, n, [ba, bb], vec]) => {

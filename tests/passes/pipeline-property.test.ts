@@ -113,7 +113,7 @@ function step(b: IrBuilder, s: Step, a: Node, c: Node, d: Node, w: Node, k: numb
     case 3:
       return b.where(b.binary(e % 2 ? "lt" : "eq", a, c), d, e & 2 ? a : b.unary("neg", a));
     case 4:
-      return a.rank === 0 ? a : b.reduce((["sum", "max", "min", "mean"] as const)[e % 4]!, a, [e % a.rank], true);
+      return a.rank === 0 ? a : b.reduce((["sum", "max", "min", "mean", "prod"] as const)[e % 5]!, a, [e % a.rank], true);
     case 5: {
       // an integer detour: floor, cast, i32 arithmetic, back to f32
       const i = b.cast(b.unary("floor", b.binary("max", b.binary("min", a, b.constant(1e6, "f32")), b.constant(-1e6, "f32"))), "i32");

@@ -144,6 +144,11 @@ describe("reductions", () => {
     expect(vals(ev((b) => b.reduce("max", b.constant(1, "f32", [0]), [0], false)))).toEqual([-Infinity]);
     expect(vals(ev((b) => b.reduce("min", b.constant(1, "i32", [0]), [0], false)))).toEqual([2147483647]);
   });
+  test("prod: hand values, empty product, i32", () => {
+    expect(vals(ev((b) => b.reduce("prod", lit(b, [1, -2, 3, 0.5, 0, 7], "f32", [2, 3]), [1], false)))).toEqual([-6, 0]);
+    expect(vals(ev((b) => b.reduce("prod", b.constant(3, "f32", [2, 0]), [1], false)))).toEqual([1, 1]);
+    expect(vals(ev((b) => b.reduce("prod", lit(b, [3, -4, 5], "i32"), "all", false)))).toEqual([-60]);
+  });
   test("i32 sums wrap", () => expect(vals(ev((b) => b.reduce("sum", lit(b, [2147483647, 1], "i32"), "all", false)))).toEqual([-2147483648]));
   test("argmax/argmin: first index of the extreme, first NaN wins (NumPy)", () => {
     expect(vals(ev((b) => b.argReduce("argmax", lit(b, [1, 7, 7, 2, 9, 0], "f32", [2, 3]), -1, false)))).toEqual([1, 1]);

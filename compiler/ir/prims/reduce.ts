@@ -1,6 +1,6 @@
-// Reductions over a sorted set of axes (reduce_sum, reduce_max, reduce_min) and along one axis
-// (argmax, argmin -> i32), with or without kept dims. Sums accumulate in f64 (i32 wraps) and
-// round once. max and min propagate NaN; of bools they are `any` and `all`; over an empty axis
+// Reductions over a sorted set of axes (reduce_sum, reduce_max, reduce_min, reduce_prod) and
+// along one axis (argmax, argmin -> i32), with or without kept dims. Sums and products
+// accumulate in f64 (i32 sums wrap; i32 products are exact while below 2^53) and round once. max and min propagate NaN; of bools they are `any` and `all`; over an empty axis
 // they give -inf / +inf (i32: its minimum / maximum). argmax and argmin return the first index of
 // the extreme value, and the first NaN if there is one (NumPy). The gradient of max and min is
 // split evenly among the positions that attain the extreme (as JAX).
@@ -43,7 +43,7 @@ function reduce<O extends ReduceOp>(op: O, init: (dtype: string) => number, comb
       arity(op, src, 1);
       const x = src[0]!;
       checkAxes(op, x, arg.axes);
-      if (op === Op.ReduceSum && x.dtype === "bool") bug(op, "cannot sum bools (cast them first)");
+      if ((op === Op.ReduceSum || op === Op.ReduceProd) && x.dtype === "bool") bug(op, "not defined for bool (cast first)");
       return aval(x.dtype, reducedShape(x.shape, arg.axes, arg.keepdims));
     },
     eval: (arg, [x], out, env) => {
@@ -108,9 +108,29 @@ export const reduceRules: { [O in ReduceOp | ArgReduceOp]: PrimitiveRule<O> } = 
   }),
   [Op.ReduceMax]: reduce(Op.ReduceMax, lowest, Math.max, (b, ct, n) => [chooserVjp(b, ct, n)]),
   [Op.ReduceMin]: reduce(Op.ReduceMin, highest, Math.min, (b, ct, n) => [chooserVjp(b, ct, n)]),
+  [Op.ReduceProd]: reduce(Op.ReduceProd, () => 1, (a, x) => a * x, (b, ct, n) => [prodVjp(b, ct, n)]),
   [Op.ArgMax]: argReduce(Op.ArgMax, (a, b) => a > b),
   [Op.ArgMin]: argReduce(Op.ArgMin, (a, b) => a < b),
 };
+
+/**
+ * d prod / d x_i = the product of the other elements, computed without dividing by zero: with no
+ * zero in the group it is prod / x_i; with exactly one zero it is the product of the non-zeros at
+ * the zero and 0 elsewhere; with more zeros it is 0 everywhere.
+ */
+function prodVjp(b: IrBuilder, ct: Node, n: Node<Op.ReduceProd>): Node {
+  const x = n.src[0]!;
+  const keep = reducedShape(x.shape, n.arg.axes, true);
+  const spread = (v: Node) => b.broadcastTo(b.reshape(v, keep), x.shape);
+  const isZero = b.binary("eq", x, zerosLike(b, x));
+  const zeros = spread(b.reduce("sum", b.cast(isZero, "i32"), n.arg.axes, true));
+  const nonZero = b.where(isZero, b.full(1, x), x);
+  const others = spread(b.node(Op.ReduceProd, { axes: n.arg.axes, keepdims: true }, [nonZero]));
+  const noZero = b.binary("eq", zeros, b.constant(0, "i32", x.shape));
+  const oneZero = b.binary("and", b.binary("eq", zeros, b.constant(1, "i32", x.shape)), isZero);
+  const g = b.where(noZero, b.binary("div", others, nonZero), b.where(oneZero, others, zerosLike(b, x)));
+  return b.binary("mul", spread(ct), g);
+}
 
 /** ct / count at every position equal to the extreme, 0 elsewhere. */
 function chooserVjp(b: IrBuilder, ct: Node, n: Node<Op.ReduceMax> | Node<Op.ReduceMin>): Node {
