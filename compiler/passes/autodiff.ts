@@ -27,10 +27,10 @@ export function grad(ctx: IrContext, loss: Node, wrt: readonly Node[]): Node[] {
 }
 
 /**
- * The vector-Jacobian product: for cotangents `cts` of `outputs` (null = zero), the cotangents of
+ * The vector-Jacobian product: for `cotangents` of `outputs` (null = zero), the cotangents of
  * `wrt`, i.e. sum_i J_i^T ct_i where J_i = d outputs[i] / d wrt.
  */
-export function vjp(ctx: IrContext, outputs: readonly Node[], wrt: readonly Node[], cts: readonly (Node | null)[]): Node[] {
+export function vjp(ctx: IrContext, outputs: readonly Node[], wrt: readonly Node[], cotangents: readonly (Node | null)[]): Node[] {
   const b = new IrBuilder(ctx);
   const order = toposort(outputs);
   const targets = new Set(wrt);
@@ -45,7 +45,7 @@ export function vjp(ctx: IrContext, outputs: readonly Node[], wrt: readonly Node
     const prev = ct.get(n);
     ct.set(n, prev === undefined ? g : b.binary("add", prev, g));
   };
-  outputs.forEach((o, i) => accumulate(o, cts[i] ?? null));
+  outputs.forEach((o, i) => accumulate(o, cotangents[i] ?? null));
 
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
