@@ -57,43 +57,44 @@ export function splitRows(n: number, fraction: number, part: "train" | "test", s
   return part === "train" ? p.slice(0, k) : p.slice(k);
 }
 
-/** Fixed-size batches over a data set, reshuffled every epoch when `shuffle` is set. */
+/**
+ * Fixed-size batches over a data set. The batch of a step is a pure function of the seed and the
+ * step number (epoch e uses a permutation seeded by (seed, e)), so a run resumed from a
+ * checkpoint at step k sees exactly the batches an uninterrupted run would.
+ */
 export class Batches {
-  private order: Int32Array;
-  private pos = 0;
-  private epoch = 0;
-  private readonly random: () => number;
-  readonly size: number;
+  private cachedEpoch = -1;
+  private order: Int32Array = new Int32Array(0);
+  readonly perEpoch: number;
 
   constructor(
     private readonly fields: Record<string, Tensor>,
-    batchSize: number,
+    readonly size: number,
     private readonly shuffle: boolean,
-    seed: number,
+    private readonly seed: number,
   ) {
     const n = exampleCount(fields);
-    if (n < batchSize) throw new Error(`the data set has ${n} examples, fewer than one batch of ${batchSize}`);
-    this.size = batchSize;
-    this.random = seededRandom(seed);
-    this.order = this.newOrder(n);
+    if (n < size) throw new Error(`the data set has ${n} examples, fewer than one batch of ${size}`);
+    this.perEpoch = Math.floor(n / size);
   }
 
-  private newOrder(n: number): Int32Array {
-    if (this.shuffle) return permutation(n, this.random);
-    const p = new Int32Array(n);
-    for (let i = 0; i < n; i++) p[i] = i;
-    return p;
-  }
-
-  next(): Record<string, Tensor> {
-    const n = this.order.length;
-    if (this.pos + this.size > n) {
-      this.epoch++;
-      this.pos = 0;
-      this.order = this.newOrder(n);
+  private orderFor(epoch: number): Int32Array {
+    if (epoch !== this.cachedEpoch) {
+      const n = exampleCount(this.fields);
+      if (this.shuffle) this.order = permutation(n, seededRandom(Math.imul(this.seed ^ 0x9e3779b9, 0x85ebca6b) ^ epoch));
+      else {
+        this.order = new Int32Array(n);
+        for (let i = 0; i < n; i++) this.order[i] = i;
+      }
+      this.cachedEpoch = epoch;
     }
-    const rows = this.order.subarray(this.pos, this.pos + this.size);
-    this.pos += this.size;
-    return takeRows(this.fields, rows);
+    return this.order;
+  }
+
+  /** The batch of training step `step` (0-based). */
+  at(step: number): Record<string, Tensor> {
+    const epoch = Math.floor(step / this.perEpoch);
+    const pos = (step % this.perEpoch) * this.size;
+    return takeRows(this.fields, this.orderFor(epoch).subarray(pos, pos + this.size));
   }
 }

@@ -37,7 +37,7 @@ export class ReferenceTrainer {
     return { ...this.slots, step: scalar(this.stepNumber, "i32"), ...batch };
   }
 
-  step(batch: Record<string, Tensor> = this.batches.next()): StepResult {
+  step(batch: Record<string, Tensor> = this.batches.at(this.stepNumber)): StepResult {
     const out = interpret(this.compiled.step, this.inputs(batch), { float64: this.opts.mode === "f64" });
     const next: Record<string, Tensor> = {};
     for (const name of Object.keys(this.slots)) next[name] = out[`${name}.next`]!;

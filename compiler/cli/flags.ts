@@ -42,7 +42,14 @@ export interface IntFlag extends FlagBase {
   readonly max?: number;
 }
 
-export type FlagSpec = BoolFlag | EnumFlag | StringFlag | IntFlag;
+/** A flag that may be given several times (`--set a=1 --set b=2`): all values, in order. */
+export interface ListFlag extends FlagBase {
+  readonly kind: "list";
+  readonly valueName: string;
+  readonly default?: undefined;
+}
+
+export type FlagSpec = BoolFlag | EnumFlag | StringFlag | IntFlag | ListFlag;
 
 /** The value a flag parses to. */
 export type FlagValue<F extends FlagSpec> = F extends BoolFlag
@@ -53,7 +60,9 @@ export type FlagValue<F extends FlagSpec> = F extends BoolFlag
       ? F["default"] extends number ? number : number | undefined
       : F extends StringFlag
         ? F["default"] extends string ? string : string | undefined
-        : never;
+        : F extends ListFlag
+          ? string[]
+          : never;
 
 /** The parsed values of a flag table, by long name. */
 export type FlagValues<Fs extends readonly FlagSpec[]> = { [F in Fs[number] as F["name"]]: FlagValue<F> };
@@ -67,7 +76,7 @@ export class UsageError extends Error {
 }
 
 export interface ParsedArgs {
-  readonly flags: Record<string, string | number | boolean | undefined>;
+  readonly flags: Record<string, string | number | boolean | string[] | undefined>;
   readonly positionals: string[];
 }
 
@@ -107,6 +116,7 @@ function convert(flag: FlagSpec, raw: string): string | number {
       return n;
     }
     case "string":
+    case "list":
       return raw;
     case "bool":
       throw new UsageError(`flag \`--${flag.name}\` takes no value`);
@@ -120,7 +130,7 @@ function describeValue(flag: FlagSpec): string {
     case "int":
       return "an integer";
     default:
-      return `a value (${flag.kind === "string" ? flag.valueName : flag.name})`;
+      return `a value (${flag.kind === "string" || flag.kind === "list" ? flag.valueName : flag.name})`;
   }
 }
 
@@ -130,8 +140,8 @@ function describeValue(flag: FlagSpec): string {
  * their number).
  */
 export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], command: string): ParsedArgs {
-  const values: Record<string, string | number | boolean | undefined> = {};
-  for (const f of flags) values[f.name] = f.kind === "bool" ? false : f.default;
+  const values: Record<string, string | number | boolean | string[] | undefined> = {};
+  for (const f of flags) values[f.name] = f.kind === "bool" ? false : f.kind === "list" ? [] : f.default;
   const positionals: string[] = [];
   const byLong = new Map(flags.map((f) => [f.name, f]));
   const byShort = new Map(flags.filter((f) => f.short !== undefined).map((f) => [f.short!, f]));
@@ -165,7 +175,9 @@ export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], c
       raw = next;
       i++;
     }
-    values[flag.name] = convert(flag, raw);
+    const value = convert(flag, raw);
+    if (flag.kind === "list") (values[flag.name] as string[]).push(String(value));
+    else values[flag.name] = value;
   }
   return { flags: values, positionals };
 }

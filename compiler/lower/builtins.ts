@@ -108,16 +108,13 @@ export function lowerBuiltin(lw: Lowerer, name: string, e: A.Call, env: Env, ctx
     }
     case "sum":
     case "prod":
-      if (name === "prod") return tensorV(prod(lw, x(), axes(opt("axis")), keep(lw, opt("keepdims"))));
-      return tensorV(b.reduce("sum", x(), axes(opt("axis")), keep(lw, opt("keepdims"))));
+      return tensorV(b.reduce(name, x(), axes(opt("axis")), keep(lw, opt("keepdims"))));
     case "mean":
       return tensorV(b.reduce("mean", float(x()), axes(opt("axis")), keep(lw, opt("keepdims"))));
     case "all":
-    case "any": {
-      const asInt = b.cast(lw.node(arg("x"), "bool"), "i32");
-      const r = b.reduce(name === "all" ? "min" : "max", asInt, axes(opt("axis")), keep(lw, opt("keepdims")));
-      return tensorV(b.binary("eq", r, b.constant(1, "i32")));
-    }
+    case "any":
+      // min and max of bools are `all` and `any`
+      return tensorV(b.reduce(name === "all" ? "min" : "max", lw.node(arg("x"), "bool"), axes(opt("axis")), keep(lw, opt("keepdims"))));
     case "argmax":
     case "argmin": {
       const n = x();
@@ -231,21 +228,6 @@ function resolveReshape(from: readonly number[], to: number[]): number[] {
   const total = from.reduce((p, d) => p * d, 1);
   const known = to.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
   return to.map((d) => (d === -1 ? total / known : d));
-}
-
-/** Product along axes: sign and magnitude separately (exp-sum-log of |x|), exact for zeros. */
-function prod(lw: Lowerer, x: Node, axes: number[] | "all", keepdims: boolean): Node {
-  const b = lw.b;
-  const f = isFloatDType(x.dtype) ? x : b.cast(x, "f32");
-  const zero = b.constant(0, f.dtype);
-  const isNeg = b.cast(b.binary("lt", f, zero), "i32");
-  const isZero = b.cast(b.binary("eq", f, zero), "i32");
-  const negCount = b.reduce("sum", isNeg, axes, keepdims);
-  const anyZero = b.reduce("max", isZero, axes, keepdims);
-  const mag = b.unary("exp", b.reduce("sum", b.unary("log", b.binary("add", b.unary("abs", f), b.cast(b.cast(b.binary("eq", f, zero), "i32"), f.dtype))), axes, keepdims));
-  const odd = b.binary("eq", b.binary("mod", negCount, b.constant(2, "i32")), b.constant(1, "i32"));
-  const signed = b.where(odd, b.unary("neg", mag), mag);
-  return b.where(b.binary("eq", anyZero, b.constant(1, "i32")), b.constant(0, f.dtype, [...signed.shape]), signed);
 }
 
 function randomCall(lw: Lowerer, name: "uniform" | "normal" | "bernoulli", args: Map<string, LVal>, init?: InitSpec): LVal {

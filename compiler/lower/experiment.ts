@@ -27,6 +27,8 @@ export interface LowerOptions {
   readonly overrides?: ReadonlyMap<string, number>;
   /** `--steps N` */
   readonly steps?: number;
+  /** Compile for another batch size (e.g. the whole evaluation set in one batch). */
+  readonly batch?: number;
 }
 
 export interface DataSpec {
@@ -47,6 +49,8 @@ export interface CompiledExperiment {
   readonly shuffle: boolean;
   readonly steps: number;
   readonly metrics: readonly string[];
+  /** `metric name = ... every N`: logged every N steps (absent: every step). */
+  readonly metricEvery: ReadonlyMap<string, number>;
   readonly streams: readonly string[]; // per-step `let`s that are logged
   /** The loss and its gradient with respect to each parameter (named `<param>.grad`). */
   readonly loss: Node;
@@ -71,7 +75,7 @@ export function lowerExperiment(checker: Checker, module: Module, x: A.Experimen
   if (!dataClause) throw new CompilerBug(`experiment \`${x.name.name}\` has no data`);
   const source = lw.expr(dataClause.source, env, noParams);
   const option = (name: string) => dataClause.options.find((o) => o.name?.name === name);
-  const batchSize = option("batch") ? lw.num(lw.expr(option("batch")!.value, env, noParams)) : 32;
+  const batchSize = opts.batch ?? (option("batch") ? lw.num(lw.expr(option("batch")!.value, env, noParams)) : 32);
   const shuffle = option("shuffle") ? lw.num(lw.expr(option("shuffle")!.value, env, noParams)) !== 0 : false;
   const data = dataSpec(source, `${x.name.name}.data`);
   const batchInputs: Node[] = [];
@@ -164,14 +168,18 @@ export function lowerExperiment(checker: Checker, module: Module, x: A.Experimen
 
   // metrics and logged streams (forcing the lazy lets)
   const metrics: string[] = [];
+  const metricEvery = new Map<string, number>();
   const outputs: { name: string; node: Node }[] = [];
   const slotOrder = [...lw.slots.filter((s) => s.kind === "param"), ...lw.slots.filter((s) => s.kind === "state")];
   for (const slot of slotOrder) outputs.push({ name: `${slot.name}.next`, node: slot.next ?? slot.input });
   outputs.push({ name: "loss", node: loss });
+  // gradients too: the runtime checks them for NaN/Inf, and they read well in exported graphs
+  params.forEach((p, i) => outputs.push({ name: `${p.name}.grad`, node: grads[i]! }));
   for (const s of x.body) {
     if (s.kind !== "MetricClause") continue;
     outputs.push({ name: s.name.name, node: lw.node(lw.expr(s.value, env, noParams)) });
     metrics.push(s.name.name);
+    if (s.every) metricEvery.set(s.name.name, lw.num(lw.expr(s.every, env, noParams)));
   }
   const streams: string[] = [];
   for (const name of lets) {
@@ -201,7 +209,7 @@ export function lowerExperiment(checker: Checker, module: Module, x: A.Experimen
   }
   // parameters first, then states, in the order they were created
   const gradients = params.map((p, i) => ({ name: `${p.name}.grad`, node: grads[i]! }));
-  return { name: x.name.name, ctx, init, step: stepFn, infer, data, eval: evalSpec, slots: slotOrder, batchSize, shuffle, steps, metrics, streams, loss, gradients };
+  return { name: x.name.name, ctx, init, step: stepFn, infer, data, eval: evalSpec, slots: slotOrder, batchSize, shuffle, steps, metrics, metricEvery, streams, loss, gradients };
 }
 
 function dataSpec(v: LVal, name: string): DataSpec {
@@ -214,9 +222,9 @@ function dataSpec(v: LVal, name: string): DataSpec {
   return { fn: { name, inputs: [], outputs }, split: v.split ?? null };
 }
 
-type RuleVal = Extract<LVal, { k: "rule" }>;
+export type RuleVal = Extract<LVal, { k: "rule" }>;
 
-function ruleValue(lw: Lowerer, e: A.Expr, env: Env): RuleVal {
+export function ruleValue(lw: Lowerer, e: A.Expr, env: Env): RuleVal {
   const v = lw.expr(e, env, noParams);
   if (v.k === "rule") return v;
   if (v.k === "decl" && (v.decl.kind === "Optimizer" || v.decl.kind === "Constraint")) return { k: "rule", decl: v.decl, module: v.module, args: new Map() };
@@ -227,7 +235,7 @@ function ruleValue(lw: Lowerer, e: A.Expr, env: Env): RuleVal {
  * Applies an optimizer (with `grad`) or a constraint to one parameter; returns its next value.
  * Rule states become slots named `<rule>.<state>.<parameter>` (`adamw.m.h1.w`).
  */
-function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?: Node; step: Node }): Node {
+export function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?: Node; step: Node }): Node {
   const b = lw.b;
   const decl = rule.decl;
   const isOpt = decl.kind === "Optimizer";

@@ -60,7 +60,7 @@ function checkGradients(path: string | null, text: string | null): void {
   const c = path ? compileFile(path) : compileText(text!);
   const t = new ReferenceTrainer(c, { seed: 0, mode: "f64" });
   for (let i = 0; i < 3; i++) t.step(); // away from the initial point
-  const batch = t.batches.next();
+  const batch = t.batches.at(t.stepNumber);
   const inputs = t.inputs(batch);
   const fn = { name: "grads", inputs: c.step.inputs, outputs: [{ name: "loss", node: c.loss }, ...c.gradients] };
   const out = interpret(fn, inputs, { float64: true });
