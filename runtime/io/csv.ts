@@ -53,13 +53,13 @@ export function csvData(text: string, file: string, opts: CsvOptions = {}): CsvD
   const columns = header.fields;
   const index = new Map<string, number>();
   columns.forEach((name, i) => {
-    if (index.has(name)) throw new DataFileError(file, `${header.line}: column "${name}" appears twice in the header`, name);
+    if (index.has(name)) throw new DataFileError(file, `column "${name}" appears twice in the header`, { field: name, line: header.line });
     index.set(name, i);
   });
   const rows = records.slice(1);
   for (const r of rows) {
     if (r.fields.length !== columns.length) {
-      throw new DataFileError(file, `${r.line}: ${r.fields.length} ${r.fields.length === 1 ? "field" : "fields"}, but the header has ${columns.length} columns`);
+      throw new DataFileError(file, `${r.fields.length} ${r.fields.length === 1 ? "field" : "fields"}, but the header has ${columns.length} columns`, { line: r.line });
     }
   }
   const column = (name: string): number => {
@@ -67,7 +67,7 @@ export function csvData(text: string, file: string, opts: CsvOptions = {}): CsvD
     if (i !== undefined) return i;
     const near = suggest(name, columns);
     const hint = near !== undefined ? `did you mean "${near}"?` : `the columns are: ${columns.join(", ")}`;
-    throw new DataFileError(file, `${header.line}: no column "${name}" (${hint})`, name);
+    throw new DataFileError(file, `no column "${name}" (${hint})`, { field: name, line: header.line });
   };
 
   const yCol = opts.y !== undefined ? column(opts.y) : undefined;
@@ -85,7 +85,7 @@ export function csvData(text: string, file: string, opts: CsvOptions = {}): CsvD
   rows.forEach((r, row) => {
     xCols.forEach((c, j) => {
       const v = parseNumber(r.fields[c]!);
-      if (v === undefined) throw new DataFileError(file, `${r.line}: column "${columns[c]}": ${JSON.stringify(r.fields[c])} is not a number`, columns[c]);
+      if (v === undefined) throw new DataFileError(file, `column "${columns[c]}": ${JSON.stringify(r.fields[c])} is not a number`, { field: columns[c], line: r.line });
       x[row * k + j] = v;
     });
   });
@@ -95,13 +95,13 @@ export function csvData(text: string, file: string, opts: CsvOptions = {}): CsvD
     const name = columns[yCol]!;
     const values = rows.map((r) => r.fields[yCol]!);
     rows.forEach((r, i) => {
-      if (values[i] === "") throw new DataFileError(file, `${r.line}: column "${name}": empty label`, name);
+      if (values[i] === "") throw new DataFileError(file, `column "${name}": empty label`, { field: name, line: r.line });
     });
     const y = new Int32Array(n);
     if (values.every((v) => INTEGER.test(v))) {
       values.forEach((v, i) => {
         const label = Math.trunc(Number(v));
-        if (label < -2147483648 || label > 2147483647) throw new DataFileError(file, `${rows[i]!.line}: column "${name}": label ${v} does not fit in i32`, name);
+        if (label < -2147483648 || label > 2147483647) throw new DataFileError(file, `column "${name}": label ${v} does not fit in i32`, { field: name, line: rows[i]!.line });
         y[i] = label;
       });
     } else {
@@ -150,12 +150,15 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
     let anyQuoted = false;
     for (;;) {
       let value = "";
-      if (text[i] === '"') {
+      let j = i;
+      while (text[j] === " " || text[j] === "\t") j++;
+      if (text[j] === '"') {
+        i = j;
         anyQuoted = true;
         const quoteLine = line;
         i++;
         for (;;) {
-          if (i >= len) throw new DataFileError(file, `${quoteLine}: a quoted field is not closed`);
+          if (i >= len) throw new DataFileError(file, "a quoted field is not closed", { line: quoteLine });
           const c = text[i]!;
           if (c === '"') {
             if (text[i + 1] === '"') {
@@ -171,7 +174,7 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
           i++;
         }
         while (text[i] === " " || text[i] === "\t") i++;
-        if (i < len && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") throw new DataFileError(file, `${line}: unexpected text after a closing quote`);
+        if (i < len && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") throw new DataFileError(file, "unexpected text after a closing quote", { line });
       } else {
         const from = i;
         while (i < len && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") i++;

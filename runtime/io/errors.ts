@@ -8,11 +8,15 @@ export class DataFileError extends Error {
   readonly file: string;
   /** The offending field, tensor or column, when there is one. */
   readonly field: string | undefined;
+  /** The 1-based line, for text formats. */
+  readonly line: number | undefined;
 
-  constructor(file: string, detail: string, field?: string) {
-    super(`${file}: ${detail}`);
+  /** The message is `FILE: DETAIL`, or `FILE:LINE: DETAIL` given a line. */
+  constructor(file: string, detail: string, where: { field?: string | undefined; line?: number | undefined } = {}) {
+    super(`${file}${where.line !== undefined ? `:${where.line}` : ""}: ${detail}`);
     this.file = file;
-    this.field = field;
+    this.field = where.field;
+    this.line = where.line;
   }
 }
 

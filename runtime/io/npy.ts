@@ -44,7 +44,7 @@ export function readNpy(path: string, opts: { onNote?: (note: string) => void } 
 /** Parse .npy bytes; `file` names them in errors. Throws DataFileError. */
 export function parseNpy(bytes: Uint8Array, file: string, onNote?: (note: string) => void): Tensor {
   const fail = (detail: string, field?: string): never => {
-    throw new DataFileError(file, detail, field);
+    throw new DataFileError(file, detail, { field });
   };
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail("not a .npy file (it does not start with the magic string \\x93NUMPY)");
   const major = bytes[6]!;

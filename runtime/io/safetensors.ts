@@ -53,7 +53,7 @@ export function readSafetensorsFile(path: string): SafetensorsFile {
 /** Parse safetensors bytes; `file` names them in errors. Throws DataFileError. */
 export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFile {
   const fail = (detail: string, field?: string): never => {
-    throw new DataFileError(file, detail, field);
+    throw new DataFileError(file, detail, { field });
   };
   const notSafetensors = (why: string): never => fail(`not a safetensors file (${why})`);
   if (bytes.length < 8) notSafetensors(`${bytes.length} bytes, too short for the 8-byte header length`);
@@ -145,7 +145,7 @@ export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?:
   for (const name of names) {
     const t = tensors[name]!;
     const at = (detail: string): never => {
-      throw new DataFileError(file, `cannot write tensor "${name}": ${detail}`, name);
+      throw new DataFileError(file, `cannot write tensor "${name}": ${detail}`, { field: name });
     };
     if (name === METADATA) at(`the name "${METADATA}" is reserved`);
     if (!Object.prototype.hasOwnProperty.call(WRITE_NAME, t.dtype)) at(`unsupported dtype "${t.dtype}"`);
@@ -156,7 +156,7 @@ export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?:
   }
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== "string") throw new DataFileError(file, `cannot write metadata "${k}": the value is not a string`, METADATA);
+      if (typeof v !== "string") throw new DataFileError(file, `cannot write metadata "${k}": the value is not a string`, { field: METADATA });
     }
   }
   // Widest elements first, then by name: every tensor starts at a multiple of its element size.
