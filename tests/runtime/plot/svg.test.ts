@@ -2,9 +2,12 @@
 // legend, log scaling, nice ticks, non-finite points skipped, empty series, escaping.
 
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { esc, formatNumber, linearTicks, logTicks, lossPlotSvg, type PlotSeries } from "../../../runtime/plot/svg.js";
+import { writeLossPlot } from "../../../runtime/plot/write.js";
 import { checkXml } from "./xml.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -126,6 +129,19 @@ describe("lossPlotSvg", () => {
     const r = spawnSync(PYTHON, ["-c", "import sys, xml.etree.ElementTree as ET; root = ET.fromstring(sys.stdin.read()); print(root.tag, len(list(root.iter())))"], { input: svg, encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.stdout.startsWith("{http://www.w3.org/2000/svg}svg ")).toBe(true);
+  });
+});
+
+describe("writeLossPlot", () => {
+  test("writes the same SVG to a file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lip-plot-"));
+    try {
+      const path = join(dir, "loss.svg");
+      writeLossPlot(path, [train, evalS], { title: "run" });
+      expect(readFileSync(path, "utf8")).toBe(lossPlotSvg([train, evalS], { title: "run" }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
