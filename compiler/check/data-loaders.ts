@@ -3,7 +3,7 @@
 // give an open record whose fields are checked when the run reads the file.
 
 import type * as A from "../ast/nodes.js";
-import type { ParamSpec } from "./args.js";
+import { bindArgs, type ParamSpec } from "./args.js";
 import type { Val } from "./call-context.js";
 import type { Checker, Ctx } from "./checker.js";
 import { BT, type Scope } from "./env.js";
@@ -21,6 +21,7 @@ export const dataLoaders: Readonly<Record<string, { params: ParamSpec[]; doc: st
 
 export function checkDataLoader(cx: Checker, name: string, e: A.Call, scope: Scope, ctx: Ctx): Val {
   const spec = dataLoaders[name]!;
+  if (name === "csv") return checkCsv(cx, e, scope, ctx);
   const { args } = cx.checkArgs(spec.params, e, `\`${name}\``, scope, ctx);
   const first = args.get(spec.params[0]!.name);
   if (first && first.type.k !== "str" && first.type.k !== "unknown") {
@@ -52,4 +53,44 @@ export function checkDataLoader(cx: Checker, name: string, e: A.Call, scope: Sco
     default:
       return { type: open(), bt: BT.Const };
   }
+}
+
+/** Column names of `csv(...)`: bare names or strings (`x: [sepal_length, "petal width"]`). */
+export function columnNames(e: A.Expr): string[] | null {
+  if (e.kind === "Name") return [e.name];
+  if (e.kind === "String") return [e.value];
+  if (e.kind === "List") {
+    const out: string[] = [];
+    for (const i of e.items) {
+      const n = columnNames(i);
+      if (n === null || n.length !== 1) return null;
+      out.push(n[0]!);
+    }
+    return out;
+  }
+  return null;
+}
+
+/** `csv(path, x: [columns], y: column)`: the columns are names in the file, not Lip values. */
+function checkCsv(cx: Checker, e: A.Call, scope: Scope, ctx: Ctx): Val {
+  const bound = bindArgs(dataLoaders.csv!.params, e.args, { span: e.span, calleeSpan: e.callee.span, what: "`csv`" }, (d) => cx.report(d));
+  const path = bound.byName.get("path");
+  if (path) {
+    const v = cx.expr(path.value, scope, ctx);
+    if (v.type.k !== "str" && v.type.k !== "unknown") cx.report({ code: "LIP3007", message: `\`csv\` takes a file path as a string, found ${quoteType(v.type)}`, span: path.value.span, label: "not a string" });
+  }
+  let cols: number | undefined;
+  for (const k of ["x", "y"] as const) {
+    const a = bound.byName.get(k);
+    if (!a) continue;
+    const names = columnNames(a.value);
+    if (names === null || (k === "y" && names.length !== 1) || (k === "x" && a.value.kind !== "List")) {
+      cx.report({ code: "LIP3007", message: k === "x" ? "`x` of `csv` is a list of column names, e.g. `x: [sepal_length, sepal_width]`" : "`y` of `csv` is one column name, e.g. `y: species`", span: a.value.span, label: "not column names" });
+    } else if (k === "x") cols = names.length;
+  }
+  const n = { sym: "n" };
+  const fields = new Map<string, Type>();
+  fields.set("x", { k: "tensor", dtype: "f32", shape: cols === undefined ? null : { rest: null, dims: [n, cols] }, weak: false });
+  if (bound.byName.has("y")) fields.set("y", { k: "tensor", dtype: "i32", shape: { rest: null, dims: [n] }, weak: false });
+  return { type: { k: "record", fields, dataset: true }, bt: BT.Const };
 }

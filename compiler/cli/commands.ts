@@ -4,5 +4,6 @@
 import type { Command } from "./command.js";
 import { checkCommand } from "./check.js";
 import { compileCommand } from "./compile.js";
+import { runCommand } from "./run.js";
 
-export const commands: readonly Command[] = [checkCommand, compileCommand];
+export const commands: readonly Command[] = [runCommand, checkCommand, compileCommand];

@@ -33,14 +33,11 @@ export const compileCommand = defineCommand({
       io.stderr(renderAllText(r.diagnostics, r.files, { color }) + renderSummary(r.diagnostics, [path], { color }) + "\n");
       return Exit.Failure;
     }
-    const { lowerCheckedExperiment } = await import("../lower/index.js");
+    const { lowerOrReport } = await import("./lower-or-report.js");
     const { printFunction } = await import("../ir/print.js");
     const { runPipeline } = await import("../passes/pipeline.js");
-    const compiled = lowerCheckedExperiment(r, flags.experiment, { seed: flags.seed ?? 0 });
-    if ("error" in compiled) {
-      io.stderr(`lip: ${compiled.error}\n`);
-      return Exit.Failure;
-    }
+    const compiled = await lowerOrReport(r, flags.experiment, { seed: flags.seed ?? 0 }, io, useColor(flags.color, io));
+    if (compiled === null) return Exit.Failure;
     const fns = { step: compiled.step, init: compiled.init, infer: compiled.infer, data: compiled.data.fn };
     const chosen = flags.function === "all" ? (["data", "init", "step", "infer"] as const) : [flags.function as keyof typeof fns];
     const texts = chosen.map((k) => printFunction(flags.stage === "optimized" ? runPipeline(fns[k]) : fns[k]));

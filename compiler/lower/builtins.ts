@@ -6,6 +6,7 @@ import type * as A from "../ast/nodes.js";
 import { CompilerBug } from "../diag/diagnostic.js";
 import { builtins } from "../check/builtins.js";
 import { dataLoaders } from "../check/data-loaders.js";
+import { lowerDataLoader } from "./data-loaders.js";
 import type { DType } from "../ir/dtype.js";
 import type { Node } from "../ir/node.js";
 import type { Env } from "./env.js";
@@ -50,7 +51,7 @@ const unaryMath: Record<string, (x: number) => number> = {
 };
 
 export function lowerBuiltin(lw: Lowerer, name: string, e: A.Call, env: Env, ctx: LowerCtx, init?: InitSpec): LVal {
-  if (dataLoaders[name]) throw new CompilerBug(`the data loader \`${name}\` is run by the runtime, not lowered`);
+  if (dataLoaders[name]) return lowerDataLoader(lw, name, e, env, dataLoaders[name]!.params.map((p) => p.name));
   const spec = builtins[name];
   if (!spec) throw new CompilerBug(`unknown built-in \`${name}\``);
   const bound = bindByParams(spec.params.map((p) => p.name), e.args);

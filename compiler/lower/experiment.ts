@@ -8,7 +8,8 @@
 // to the updated parameters, and every state's next value: one synchronous step.
 
 import type * as A from "../ast/nodes.js";
-import { CompilerBug } from "../diag/diagnostic.js";
+import { CompilerBug, diagnostic } from "../diag/diagnostic.js";
+import { LoweringError } from "./errors.js";
 import type { Checker } from "../check/checker.js";
 import type { Module } from "../check/module.js";
 import { ParamCollector } from "../check/names.js";
@@ -52,6 +53,7 @@ export interface CompiledExperiment {
   /** `metric name = ... every N`: logged every N steps (absent: every step). */
   readonly metricEvery: ReadonlyMap<string, number>;
   readonly streams: readonly string[]; // per-step `let`s that are logged
+  readonly stateStreams: readonly string[]; // the experiment's scalar states, logged at their step value
   /** The loss and its gradient with respect to each parameter (named `<param>.grad`). */
   readonly loss: Node;
   readonly gradients: readonly { readonly name: string; readonly node: Node }[];
@@ -209,7 +211,7 @@ export function lowerExperiment(checker: Checker, module: Module, x: A.Experimen
   }
   // parameters first, then states, in the order they were created
   const gradients = params.map((p, i) => ({ name: `${p.name}.grad`, node: grads[i]! }));
-  return { name: x.name.name, ctx, init, step: stepFn, infer, data, eval: evalSpec, slots: slotOrder, batchSize, shuffle, steps, metrics, metricEvery, streams, loss, gradients };
+  return { name: x.name.name, ctx, init, step: stepFn, infer, data, eval: evalSpec, slots: slotOrder, batchSize, shuffle, steps, metrics, metricEvery, streams, stateStreams: expStates.filter((e) => e.slot.input.shape.length === 0).map((e) => e.slot.name), loss, gradients };
 }
 
 function dataSpec(v: LVal, name: string): DataSpec {
@@ -288,19 +290,29 @@ export function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?
   let next: Node = current;
   for (const s of decl.body) {
     if (s.kind !== "Assign") continue;
-    if (s.target.name === targetName) next = shaped(lw, lw.node(lw.expr(s.value, env, noParams), current.dtype), current);
+    if (s.target.name === targetName) next = shaped(lw, lw.node(lw.expr(s.value, env, noParams), current.dtype), current, s, slot.name);
     else {
       const st = states.get(s.target.name);
       if (!st) throw new CompilerBug(`assignment to \`${s.target.name}\``);
-      st.next = shaped(lw, lw.node(lw.expr(s.value, env, noParams), st.input.dtype), st.input);
+      st.next = shaped(lw, lw.node(lw.expr(s.value, env, noParams), st.input.dtype), st.input, s, slot.name);
     }
   }
   return next;
 }
 
 /** A next value with the exact shape of the slot (a scalar expression broadcasts). */
-function shaped(lw: Lowerer, v: Node, like: Node): Node {
+function shaped(lw: Lowerer, v: Node, like: Node, at: A.Assign, param: string): Node {
   if (v.shape.length === like.shape.length && v.shape.every((d, i) => d === like.shape[i])) return v;
+  const fits = v.shape.length <= like.shape.length && v.shape.every((d, i) => d === 1 || d === like.shape[like.shape.length - v.shape.length + i]);
+  if (!fits) {
+    throw new LoweringError(diagnostic({
+      code: "LIP3016",
+      message: `the next value of \`${at.target.name}\` is \`f32[${v.shape.join(", ")}]\`, but for parameter \`${param}\` it must be \`f32[${like.shape.join(", ")}]\``,
+      span: at.value.span,
+      label: `this has shape [${v.shape.join(", ")}]`,
+      help: "a next value has the shape of what it replaces",
+    }));
+  }
   return lw.b.broadcastTo(v, [...like.shape]);
 }
 

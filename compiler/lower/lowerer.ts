@@ -8,7 +8,8 @@
 // The checker has accepted the program, so a violated expectation here is a CompilerBug.
 
 import type * as A from "../ast/nodes.js";
-import { CompilerBug } from "../diag/diagnostic.js";
+import { CompilerBug, diagnostic } from "../diag/diagnostic.js";
+import { LoweringError } from "./errors.js";
 import type { Span } from "../diag/span.js";
 import { builtins } from "../check/builtins.js";
 import type { Checker } from "../check/checker.js";
@@ -257,7 +258,19 @@ export class Lowerer {
       const v = args.get(p.name.name) ?? (p.default ? this.expr(p.default, this.moduleEnv(module), noParams) : undefined);
       if (v === undefined) throw new CompilerBug(`missing argument \`${p.name.name}\``);
       env.define(p.name.name, v);
-      if (p.type) bindSizes(p.type, v, sizes);
+      if (p.type) {
+        const problem = mismatch(p.type, v, sizes);
+        if (problem) {
+          throw new LoweringError(diagnostic({
+            code: "LIP3007",
+            message: `\`${p.name.name}\` of ${decl.kind === "Fn" ? "fn" : decl.kind.toLowerCase()} \`${decl.name.name}\` is declared \`${printTypeExpr(p.type)}\`, but the value given is \`${v.k === "tensor" ? `${v.node.dtype}[${v.node.shape.join(", ")}]` : v.k}\``,
+            span: p.type.span,
+            label: problem,
+            notes: decl.kind === "Model" ? ["the model's inputs come from the data set, whose sizes are known only when it is loaded"] : [],
+          }));
+        }
+        bindSizes(p.type, v, sizes);
+      }
       if (v.k === "num" && p.type?.kind === "NamedType" && p.type.name === "int") sizes.set(p.name.name, v.value);
     }
     for (const [name, value] of sizes) if (!decl.params.some((p) => p.name.name === name)) env.define(name, numV(value, "int"));
@@ -399,6 +412,36 @@ function foldNum(op: A.BinaryOp, l: { value: number; kind: NumKind }, r: { value
     case "~=": return numV(Number(Math.abs(a - b) <= 1e-6 + 1e-5 * Math.abs(b)), "bool");
     case "@": throw new CompilerBug("matmul of scalars");
   }
+}
+
+/** Why a concrete value does not fit a declared tensor type (null when it fits). */
+function mismatch(t: A.TypeExpr, v: LVal, sizes: Map<string, number>): string | null {
+  if (t.kind !== "TensorType" || v.k !== "tensor") return null;
+  const n = v.node;
+  if (n.dtype !== t.dtype && !(t.dtype === "f32" && n.dtype === "f64")) return `the value is ${n.dtype}`;
+  if (t.dims === null) return n.shape.length === 0 ? null : `the value has rank ${n.shape.length}, not a scalar`;
+  const hasRest = t.dims.some((d) => d.kind === "DimRest");
+  const explicit = t.dims.filter((d) => d.kind !== "DimRest");
+  if (hasRest ? n.shape.length < explicit.length : n.shape.length !== explicit.length) return `the value has rank ${n.shape.length}`;
+  const off = n.shape.length - explicit.length;
+  const seen = new Map(sizes);
+  for (let i = 0; i < explicit.length; i++) {
+    const d = explicit[i]!;
+    const actual = n.shape[off + i]!;
+    if (d.kind === "DimNum" && d.value !== actual) return `dimension ${off + i} is ${actual}, not ${d.value}`;
+    if (d.kind === "DimVar") {
+      const prev = seen.get(d.name);
+      if (prev !== undefined && prev !== actual) return `\`${d.name}\` is ${prev} elsewhere but ${actual} here`;
+      seen.set(d.name, actual);
+    }
+  }
+  return null;
+}
+
+function printTypeExpr(t: A.TypeExpr): string {
+  if (t.kind !== "TensorType") return t.kind === "NamedType" ? t.name : "record";
+  if (t.dims === null) return t.dtype;
+  return `${t.dtype}[${t.dims.map((d) => (d.kind === "DimNum" ? String(d.value) : d.kind === "DimVar" ? d.name : "...")).join(", ")}]`;
 }
 
 /** Binds the size variables of a declared type from a concrete value. */
