@@ -311,6 +311,20 @@ function randomBuiltin(dtype: DType, doc: string, extra: ParamSpec[]): Builtin {
   };
 }
 
+function randomLike(dtype: DType, doc: string, extra: ParamSpec[]): Builtin {
+  return {
+    params: [req("x"), ...extra],
+    doc,
+    bt: (c) => Math.max(c.bt(), BT.Const),
+    rule: (c) => {
+      const x = c.tensor("x");
+      if (!c.has("seed")) c.report({ code: "LIP2007", message: `\`${c.name}\` needs a \`seed\` (random numbers in Lip are reproducible)`, span: c.span, label: "add `seed: 0`" });
+      else c.tensor("seed", { int: true });
+      return x ? t(dtype, x.shape) : unknown;
+    },
+  };
+}
+
 function initialiser(doc: string, extra: ParamSpec[] = []): Builtin {
   return {
     params: extra,
@@ -464,6 +478,9 @@ export const builtins: Readonly<Record<string, Builtin>> = {
   uniform: randomBuiltin("f32", "uniform random numbers in [lo, hi)", [opt("seed"), opt("lo"), opt("hi")]),
   normal: randomBuiltin("f32", "normal random numbers", [opt("seed"), opt("mean"), opt("std")]),
   bernoulli: randomBuiltin("bool", "true with probability p", [opt("p"), opt("seed")]),
+  uniform_like: randomLike("f32", "uniform random numbers in [lo, hi) of the shape of x", [opt("seed"), opt("lo"), opt("hi")]),
+  normal_like: randomLike("f32", "normal random numbers of the shape of x", [opt("seed"), opt("mean"), opt("std")]),
+  bernoulli_like: randomLike("bool", "true with probability p, of the shape of x", [opt("p"), opt("seed")]),
   lecun_normal: initialiser("normal with variance 1/fan_in"),
   glorot_uniform: initialiser("uniform with variance 2/(fan_in+fan_out)"),
   glorot_normal: initialiser("normal with variance 2/(fan_in+fan_out)"),
@@ -499,5 +516,7 @@ function elementwiseShapeCheck(from: Shape, to: Shape): string | null {
 /** Names that are values, not functions. */
 export const preludeConstants: Readonly<Record<string, Type>> = {
   pi: { k: "tensor", dtype: "f32", shape: { rest: null, dims: [] }, weak: true, value: Math.PI },
+  // true in the training step, false in evaluation and inference (batch norm, dropout)
+  training: { k: "tensor", dtype: "bool", shape: { rest: null, dims: [] }, weak: false },
   inf: { k: "tensor", dtype: "f32", shape: { rest: null, dims: [] }, weak: true, value: Infinity },
 };

@@ -86,6 +86,8 @@ function checkRuleBody(cx: Checker, decl: A.UpdateRule, module: Module, use: Rul
   if (isOpt) {
     scope.define({ name: "grad", type: { ...targetType }, bt: BT.Tensor, kind: "local", span: null });
     scope.define({ name: "t", type: i32Scalar, bt: BT.Step, kind: "local", span: null });
+    // the L2 norm of the gradients of all parameters together (for global-norm clipping)
+    scope.define({ name: "global_grad_norm", type: { ...i32Scalar, dtype: "f32" }, bt: BT.Tensor, kind: "local", span: null });
   }
   scope.define({ name: "step", type: i32Scalar, bt: BT.Step, kind: "local", span: null });
   for (const p of isOpt ? params : params.slice(1)) {

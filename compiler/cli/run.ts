@@ -65,7 +65,7 @@ export const runCommand = defineCommand({
     let evalCompiled;
     if (compiled.eval) {
       const n = Object.values(dataFields(compiled.eval.data, flags.seed))[0]?.shape[0] ?? 0;
-      evalCompiled = (await lowerOrReport(r, name, { ...opts, batch: n }, io, color)) ?? undefined;
+      evalCompiled = (await lowerOrReport(r, name, { ...opts, batch: n, training: false }, io, color)) ?? undefined;
       if (evalCompiled === undefined) return Exit.Failure;
     }
     const outDir = flags.resume ?? flags.out ?? join("runs", `${name}-${timestamp()}`);

@@ -188,6 +188,15 @@ export function lowerBuiltin(lw: Lowerer, name: string, e: A.Call, env: Env, ctx
     case "normal":
     case "bernoulli":
       return randomCall(lw, name, args, init);
+    case "uniform_like":
+    case "normal_like":
+    case "bernoulli_like": {
+      const shape = numList([...x().shape]);
+      const rest = new Map(args);
+      rest.delete("x");
+      rest.set("shape", shape);
+      return randomCall(lw, name.replace("_like", "") as "uniform" | "normal" | "bernoulli", rest, undefined);
+    }
     case "lecun_normal":
     case "glorot_uniform":
     case "glorot_normal":
@@ -204,6 +213,10 @@ export function lowerBuiltin(lw: Lowerer, name: string, e: A.Call, env: Env, ctx
     default:
       throw new CompilerBug(`built-in \`${name}\` has no lowering`);
   }
+}
+
+function numList(values: number[]): LVal {
+  return { k: "list", items: values.map((v) => numV(v, "int")) };
 }
 
 function keep(lw: Lowerer, v: LVal | undefined): boolean {

@@ -30,6 +30,8 @@ export interface LowerOptions {
   readonly steps?: number;
   /** Compile for another batch size (e.g. the whole evaluation set in one batch). */
   readonly batch?: number;
+  /** The prelude's `training` (default true); evaluation compiles with false. */
+  readonly training?: boolean;
 }
 
 export interface DataSpec {
@@ -62,7 +64,7 @@ export interface CompiledExperiment {
 export function lowerExperiment(checker: Checker, module: Module, x: A.Experiment, opts: LowerOptions): CompiledExperiment {
   const ctx = new IrContext();
   const b = new IrBuilder(ctx);
-  const lw = new Lowerer(b, checker, opts.seed);
+  const lw = new Lowerer(b, checker, opts.seed, opts.training ?? true);
   const env = lw.moduleEnv(module).child();
   const clause = <K extends A.Stmt["kind"]>(k: K) => x.body.find((s) => s.kind === k) as Extract<A.Stmt, { kind: K }> | undefined;
 
@@ -142,8 +144,12 @@ export function lowerExperiment(checker: Checker, module: Module, x: A.Experimen
   const optClause = clause("OptimizerClause");
   if (!optClause) throw new CompilerBug("experiment without an optimizer");
   const rule = ruleValue(lw, optClause.value, env);
+  // the global gradient norm, built only if an optimizer reads `global_grad_norm`
+  let gnorm: Node | undefined;
+  const globalGradNorm = () =>
+    (gnorm ??= b.unary("sqrt", grads.map((g) => b.reduce("sum", b.binary("mul", g, g), "all", false)).reduce((acc, x) => b.binary("add", acc, x))));
   params.forEach((p, i) => {
-    p.next = applyRule(lw, rule, p, { grad: grads[i]!, step });
+    p.next = applyRule(lw, rule, p, { grad: grads[i]!, step, globalGradNorm });
   });
   // constraints, on the updated parameters
   for (const s of x.body) {
@@ -237,7 +243,7 @@ export function ruleValue(lw: Lowerer, e: A.Expr, env: Env): RuleVal {
  * Applies an optimizer (with `grad`) or a constraint to one parameter; returns its next value.
  * Rule states become slots named `<rule>.<state>.<parameter>` (`adamw.m.h1.w`).
  */
-export function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?: Node; step: Node }): Node {
+export function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?: Node; step: Node; globalGradNorm?: () => Node }): Node {
   const b = lw.b;
   const decl = rule.decl;
   const isOpt = decl.kind === "Optimizer";
@@ -251,6 +257,8 @@ export function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?
     if (isOpt) {
       e.define("grad", tensorV(e === env ? with_.grad! : b.constant(0, value.dtype, [...value.shape])));
       e.define("t", tensorV(b.binary("add", with_.step, b.constant(1, "i32"))));
+      const gn = with_.globalGradNorm ?? (() => b.unary("sqrt", b.reduce("sum", b.binary("mul", with_.grad!, with_.grad!), "all", false)));
+      e.defineLazy("global_grad_norm", () => tensorV(e === env ? gn() : b.constant(0, "f32")));
     }
   }
   // size variables of a constraint's signature

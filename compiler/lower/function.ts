@@ -15,14 +15,14 @@ import { lowerUpdate, type LoweredUpdate } from "./update.js";
 export type ArgSpec = { readonly dtype: DType; readonly shape: number[] } | { readonly value: number; readonly kind: "int" | "float" | "bool" };
 
 /** Lowers `fn name(...)` declared in the checked entry file, with tensor or constant arguments. */
-export function lowerFunction(r: CheckResult, name: string, args: Record<string, ArgSpec>): IrFunction {
+export function lowerFunction(r: CheckResult, name: string, args: Record<string, ArgSpec>, opts: { training?: boolean } = {}): IrFunction {
   if (!r.checker || !r.loader) throw new CompilerBug("lowering a program that did not check");
   for (const m of r.loader.reported) {
     const d = m.decls.get(name);
     if (!d || d.kind !== "Fn") continue;
     const ctx = new IrContext();
     const b = new IrBuilder(ctx);
-    const lw = new Lowerer(b, r.checker, 0);
+    const lw = new Lowerer(b, r.checker, 0, opts.training ?? true);
     const values = new Map<string, LVal>();
     const inputs: { name: string; node: ReturnType<IrBuilder["input"]> }[] = [];
     for (const p of (d as A.Callable).params) {

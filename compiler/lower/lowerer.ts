@@ -48,6 +48,8 @@ export class Lowerer {
     readonly b: IrBuilder,
     readonly checker: Checker,
     readonly seed: number,
+    /** The value of the prelude's `training`: true in the training step, false for evaluation. */
+    readonly training = true,
   ) {}
 
   // ------------------------------------------------------------ modules
@@ -72,7 +74,7 @@ export class Lowerer {
     else {
       const imp = m.imports.get(name);
       if (imp) v = this.topLevel(imp.from, imp.name);
-      else v = preludeValue(name);
+      else v = name === "training" ? numV(this.training ? 1 : 0, "bool") : preludeValue(name);
     }
     if (v) this.topMemo.set(key, v);
     return v;
