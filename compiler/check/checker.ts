@@ -216,6 +216,8 @@ export class Checker {
       b.used = true;
       return { type: b.type, bt: b.bt };
     }
+    // with a data set whose fields are known only at run time, a name may be one of its fields
+    if (scope.lookup("$open-data")) return { type: unknown, bt: BT.Tensor };
     this.unknownName(e.name, e.span, scope, ctx);
     return { type: unknown, bt: BT.Const };
   }

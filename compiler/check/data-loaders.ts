@@ -3,6 +3,8 @@
 // give an open record whose fields are checked when the run reads the file.
 
 import type * as A from "../ast/nodes.js";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { bindArgs, type ParamSpec } from "./args.js";
 import type { Val } from "./call-context.js";
 import type { Checker, Ctx } from "./checker.js";
@@ -48,10 +50,16 @@ export function checkDataLoader(cx: Checker, name: string, e: A.Call, scope: Sco
       ]);
       return { type: { k: "record", fields, dataset: true }, bt: BT.Const };
     }
-    case "npy":
-      return { type: { k: "tensor", dtype: "f32", shape: null, weak: false }, bt: BT.Const };
-    default:
-      return { type: open(), bt: BT.Const };
+    case "npy": {
+      const path = first && first.type.k === "str" ? first.type.value : undefined;
+      return { type: (path !== undefined ? npyType(path, e.span.file) : undefined) ?? unknownType, bt: BT.Const };
+    }
+    default: {
+      // the header of a safetensors file that exists gives its fields' types (sizes included)
+      const path = first && first.type.k === "str" ? first.type.value : undefined;
+      const fields = path !== undefined ? safetensorsFields(path, e.span.file) : undefined;
+      return { type: fields ? { k: "record", fields, dataset: true } : open(), bt: BT.Const };
+    }
   }
 }
 
@@ -93,4 +101,68 @@ function checkCsv(cx: Checker, e: A.Call, scope: Scope, ctx: Ctx): Val {
   fields.set("x", { k: "tensor", dtype: "f32", shape: cols === undefined ? null : { rest: null, dims: [n, cols] }, weak: false });
   if (bound.byName.has("y")) fields.set("y", { k: "tensor", dtype: "i32", shape: { rest: null, dims: [n] }, weak: false });
   return { type: { k: "record", fields, dataset: true }, bt: BT.Const };
+}
+
+const headerDtypes: Record<string, "f32" | "f64" | "i32" | "bool"> = { F32: "f32", F64: "f64", F16: "f32", BF16: "f32", I32: "i32", I64: "i32", I8: "i32", U8: "i32", BOOL: "bool" };
+
+/** The fields of a safetensors file from its JSON header alone, or undefined if unreadable. */
+function safetensorsFields(path: string, from: string): Map<string, Type> | undefined {
+  try {
+    const full = isAbsolute(path) ? path : resolve(dirname(resolve(from)), path);
+    const fd = openSync(full, "r");
+    try {
+      const len = Buffer.alloc(8);
+      if (readSync(fd, len, 0, 8, 0) !== 8) return undefined;
+      const n = Number(len.readBigUInt64LE(0));
+      if (n > 100_000_000 || n > fstatSync(fd).size - 8) return undefined;
+      const header = Buffer.alloc(n);
+      readSync(fd, header, 0, n, 8);
+      const json = JSON.parse(header.toString("utf8")) as Record<string, { dtype?: string; shape?: number[] }>;
+      const fields = new Map<string, Type>();
+      for (const [name, info] of Object.entries(json)) {
+        if (name === "__metadata__") continue;
+        const dtype = info.dtype ? headerDtypes[info.dtype] : undefined;
+        if (!dtype || !Array.isArray(info.shape)) return undefined;
+        fields.set(name, { k: "tensor", dtype, shape: { rest: null, dims: info.shape }, weak: false });
+      }
+      return fields;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined; // the run reports a missing or malformed file with its own message
+  }
+}
+
+const unknownType: Type = { k: "unknown" };
+const npyDtypes: Record<string, "f32" | "f64" | "i32" | "bool"> = { "<f4": "f32", "<f8": "f64", "<i4": "i32", "<i8": "i32", "|b1": "bool", "|u1": "i32" };
+
+/** The dtype and shape of a .npy file from its header alone, or undefined if unreadable. */
+function npyType(path: string, from: string): Type | undefined {
+  try {
+    const full = isAbsolute(path) ? path : resolve(dirname(resolve(from)), path);
+    const fd = openSync(full, "r");
+    try {
+      const head = Buffer.alloc(12);
+      if (readSync(fd, head, 0, 12, 0) < 10 || head.subarray(1, 6).toString("latin1") !== "NUMPY") return undefined;
+      const major = head[6]!;
+      const n = major === 1 ? head.readUInt16LE(8) : head.readUInt32LE(8);
+      const start = major === 1 ? 10 : 12;
+      if (n > 1_000_000) return undefined;
+      const dict = Buffer.alloc(n);
+      readSync(fd, dict, 0, n, start);
+      const text = dict.toString("latin1");
+      const descr = /'descr':\s*'([^']+)'/.exec(text)?.[1];
+      const shape = /'shape':\s*\(([^)]*)\)/.exec(text)?.[1];
+      const dtype = descr ? npyDtypes[descr] : undefined;
+      if (!dtype || shape === undefined || /'fortran_order':\s*True/.test(text)) return undefined;
+      const dims = shape.split(",").map((x) => x.trim()).filter((x) => x !== "").map(Number);
+      if (dims.some((d) => !Number.isInteger(d))) return undefined;
+      return { k: "tensor", dtype, shape: { rest: null, dims }, weak: false };
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }

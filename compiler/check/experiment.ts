@@ -89,6 +89,7 @@ export function checkExperiment(cx: Checker, x: A.Experiment, module: Module): E
     }
     const sh = opts.get("shuffle");
     if (sh && !(sh.type.k === "tensor" && sh.type.dtype === "bool")) cx.report({ code: "LIP3004", message: `\`shuffle\` must be \`true\` or \`false\`, found ${quoteType(sh.type)}`, span: sh.span, label: "not a bool" });
+    if (dataRecord?.open) define("$open-data", unknown, BT.Tensor, null);
     if (dataRecord) {
       for (const [name, t] of dataRecord.fields) {
         const bt: Type = t.k === "tensor" && t.shape ? { ...t, shape: { rest: null, dims: [batchSize ?? { sym: "B" }, ...t.shape.dims.slice(1)] } } : t;
