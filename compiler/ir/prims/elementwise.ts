@@ -3,14 +3,11 @@
 // result's storage; i32 arithmetic wraps modulo 2^32 (mul through Math.imul), division truncates
 // toward zero and x / 0 = x mod 0 = 0; mod is floor modulo (sign of the divisor) for every dtype.
 // max and min propagate NaN (NumPy `maximum`), and split the gradient evenly on ties (as JAX).
-// The hottest float ops also have their loop written out (`loop`, the same values as `f`): a
-// call per element through a function shared by every op is slow (V8 cannot inline it).
 
 import { Op, type BinaryOp, type UnaryOp } from "../ops.js";
 import type { PrimitiveRule, VjpRule } from "../primitives.js";
 import { nonDifferentiable } from "./non-differentiable.js";
 import { isFloat, type DType } from "../dtype.js";
-import type { TensorData } from "../../../runtime/tensor.js";
 import type { Aval, Node } from "../node.js";
 import type { IrBuilder } from "../builder.js";
 import { arity, aval, bug, full, result, sameDtype, sameShape, zerosLike } from "./common.js";
@@ -81,10 +78,7 @@ const unaryRules: { [O in UnaryOp]: PrimitiveRule<O> } = {
 
 type Kind = "arith" | "compare" | "equality" | "logic";
 
-/** `z[i] = f(x[i], y[i])` for every i, written out for one op. */
-type Loop2 = (x: TensorData, y: TensorData, z: TensorData) => void;
-
-function binary<O extends BinaryOp>(op: O, kind: Kind, f: (a: number, b: number) => number, vjp: PrimitiveRule<O>["vjp"], fInt?: (a: number, b: number) => number, loop?: Loop2): PrimitiveRule<O> {
+function binary<O extends BinaryOp>(op: O, kind: Kind, f: (a: number, b: number) => number, vjp: PrimitiveRule<O>["vjp"], fInt?: (a: number, b: number) => number): PrimitiveRule<O> {
   return {
     shape: (_arg, src) => {
       arity(op, src, 2);
@@ -100,8 +94,7 @@ function binary<O extends BinaryOp>(op: O, kind: Kind, f: (a: number, b: number)
       const g = fInt !== undefined && x!.dtype === "i32" ? fInt : f;
       const xs = x!.data;
       const ys = y!.data;
-      if (loop !== undefined && isFloat(out.dtype)) loop(xs, ys, data); // a hot float op: its own loop
-      else for (let i = 0; i < xs.length; i++) data[i] = g(xs[i]!, ys[i]!);
+      for (let i = 0; i < xs.length; i++) data[i] = g(xs[i]!, ys[i]!);
       return t;
     },
     vjp,
@@ -117,19 +110,11 @@ function chooserVjp(b: IrBuilder, ct: Node, win: Node, tie: Node): Node {
 const cmp = (f: (a: number, b: number) => boolean) => (a: number, b: number) => (f(a, b) ? 1 : 0);
 
 const binaryRules: { [O in BinaryOp]: PrimitiveRule<O> } = {
-  [Op.Add]: binary(Op.Add, "arith", (a, c) => a + c, (_b, ct) => [ct, ct], undefined, (x, y, z) => {
-    for (let i = 0; i < z.length; i++) z[i] = x[i]! + y[i]!;
-  }),
-  [Op.Sub]: binary(Op.Sub, "arith", (a, c) => a - c, (b, ct) => [ct, b.unary("neg", ct)], undefined, (x, y, z) => {
-    for (let i = 0; i < z.length; i++) z[i] = x[i]! - y[i]!;
-  }),
-  [Op.Mul]: binary(Op.Mul, "arith", (a, c) => a * c, (b, ct, n) => [mul(b, ct, n.src[1]!), mul(b, ct, n.src[0]!)], Math.imul, (x, y, z) => {
-    for (let i = 0; i < z.length; i++) z[i] = x[i]! * y[i]!;
-  }),
+  [Op.Add]: binary(Op.Add, "arith", (a, c) => a + c, (_b, ct) => [ct, ct]),
+  [Op.Sub]: binary(Op.Sub, "arith", (a, c) => a - c, (b, ct) => [ct, b.unary("neg", ct)]),
+  [Op.Mul]: binary(Op.Mul, "arith", (a, c) => a * c, (b, ct, n) => [mul(b, ct, n.src[1]!), mul(b, ct, n.src[0]!)], Math.imul),
   // d(a/c) = da / c - dc * (a/c) / c
-  [Op.Div]: binary(Op.Div, "arith", (a, c) => a / c, (b, ct, n) => [b.binary("div", ct, n.src[1]!), b.unary("neg", b.binary("div", mul(b, ct, n), n.src[1]!))], intDiv, (x, y, z) => {
-    for (let i = 0; i < z.length; i++) z[i] = x[i]! / y[i]!;
-  }),
+  [Op.Div]: binary(Op.Div, "arith", (a, c) => a / c, (b, ct, n) => [b.binary("div", ct, n.src[1]!), b.unary("neg", b.binary("div", mul(b, ct, n), n.src[1]!))], intDiv),
   // d(a^c) = c a^(c-1) da + log(a) a^c dc, with the dc term 0 where a = 0 (as JAX)
   [Op.Pow]: binary(Op.Pow, "arith", pow, (b, ct, n) => {
     const [a, c] = n.src as [Node, Node];
@@ -137,8 +122,6 @@ const binaryRules: { [O in BinaryOp]: PrimitiveRule<O> } = {
     const zero = zerosLike(b, a);
     const safeLog = b.unary("log", b.where(b.binary("eq", a, zero), full(b, 1, a), a));
     return [da, mul(b, ct, mul(b, n, safeLog))];
-  }, undefined, (x, y, z) => {
-    for (let i = 0; i < z.length; i++) z[i] = pow(x[i]!, y[i]!);
   }),
   [Op.Max]: binary(Op.Max, "arith", Math.max, (b, ct, n) => {
     const [x, y] = n.src as [Node, Node];

@@ -12,7 +12,7 @@ import { INT32_MAX, INT32_MIN } from "../dtype.js";
 import { numel, showShape, stridesOf, type Shape } from "../shape.js";
 import type { Aval, Node } from "../node.js";
 import type { IrBuilder } from "../builder.js";
-import { contiguous, stridedRuns } from "../../../runtime/tensor.js";
+import { forEachIndex } from "../../../runtime/tensor.js";
 import { arity, aval, bug, result, zerosLike } from "./common.js";
 
 export function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
@@ -49,22 +49,12 @@ function reduce<O extends ReduceOp>(op: O, init: (dtype: string) => number, comb
     eval: (arg, [x], out, env) => {
       const { t, data } = result(out, env);
       const acc = new Float64Array(data.length).fill(init(out.dtype));
-      // x in row-major order (each result element folds its inputs in that order), as runs
-      // along merged axes: a reduced run folds into one accumulator, a kept run into a row of them
-      const xs = x!.data;
-      const { count, length: n, aStep, aStart, bStart } = stridedRuns(x!.shape, { offset: 0, strides: resultStrides(x!.shape, arg.axes) }, contiguous(x!.shape));
-      for (let r = 0; r < count; r++) {
-        const o = aStart[r]!;
-        const s = bStart[r]!; // x is contiguous: the run is xs[s], ..., xs[s + n - 1]
-        // sums, the hot case, add inline (a call per element through `combine` is slow)
-        if (aStep === 0) {
-          let v = acc[o]!;
-          if (op === Op.ReduceSum) for (let j = 0; j < n; j++) v += xs[s + j]!;
-          else for (let j = 0; j < n; j++) v = combine(v, xs[s + j]!);
-          acc[o] = v;
-        } else if (op === Op.ReduceSum) for (let j = 0; j < n; j++) acc[o + j * aStep] += xs[s + j]!;
-        else for (let j = 0; j < n; j++) acc[o + j * aStep] = combine(acc[o + j * aStep]!, xs[s + j]!);
-      }
+      const strides = resultStrides(x!.shape, arg.axes);
+      forEachIndex(x!.shape, (flat, idx) => {
+        let o = 0;
+        for (let d = 0; d < idx.length; d++) o += idx[d]! * strides[d]!;
+        acc[o] = combine(acc[o]!, x!.data[flat]!);
+      });
       // an empty sum is +0 (NumPy), not the -0 it starts from
       if (op === Op.ReduceSum && numel(x!.shape) === 0) acc.fill(0);
       if (out.dtype === "i32" && op === Op.ReduceSum) for (let i = 0; i < acc.length; i++) data[i] = acc[i]! | 0;
@@ -86,26 +76,21 @@ function argReduce<O extends ArgReduceOp>(op: O, better: (a: number, b: number) 
     },
     eval: (arg, [x], out, env) => {
       const { t, data } = result(out, env);
-      // x as [outer, n, inner] with n along the axis; result element [o, i] sees x[o, 0, i],
-      // x[o, 1, i], ... in order, starting from index 0
-      const xs = x!.data;
-      const n = x!.shape[arg.axis]!;
-      const inner = numel(x!.shape.slice(arg.axis + 1));
-      const outer = numel(x!.shape.slice(0, arg.axis));
-      for (let o = 0; o < outer; o++)
-        for (let i = 0; i < inner; i++) {
-          let best = xs[o * n * inner + i]!;
-          let at = 0;
-          for (let k = 1; k < n && best === best; k++) {
-            const v = xs[(o * n + k) * inner + i]!;
-            // the first NaN wins and stays; otherwise a strictly better value
-            if (v !== v || better(v, best)) {
-              best = v;
-              at = k;
-            }
-          }
-          data[o * inner + i] = at;
+      const best = new Float64Array(data.length);
+      const seen = new Uint8Array(data.length);
+      const strides = resultStrides(x!.shape, [arg.axis]);
+      forEachIndex(x!.shape, (flat, idx) => {
+        let o = 0;
+        for (let d = 0; d < idx.length; d++) o += idx[d]! * strides[d]!;
+        const v = x!.data[flat]!;
+        const b = best[o]!;
+        // the first NaN wins and stays; otherwise a strictly better value
+        if (!seen[o] || (b === b && (v !== v || better(v, b)))) {
+          best[o] = v;
+          data[o] = idx[arg.axis]!;
+          seen[o] = 1;
         }
+      });
       return t;
     },
     vjp: nonDifferentiable,
