@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { readSafetensors } from "../../runtime/io/safetensors.js";
+import { readSafetensors, writeSafetensors } from "../../runtime/io/safetensors.js";
 import { assertBuilt, lip, lipBin, repoRoot } from "../cli/run-lip.js";
 
 beforeAll(assertBuilt);
@@ -165,5 +165,43 @@ describe("bad input during a run", () => {
     expect(lip(["run", file, "--set", "lr0"]).status).toBe(2);
     const ok = lip(["run", file, "--set", "lr0=0.05", "--steps", "3", "--out", join(dir, "o"), "--quiet"]);
     expect(ok.status).toBe(0);
+  });
+});
+
+describe("run flags", () => {
+  test("--save-params, --log, and --init from saved parameters (a missing or extra name is an error)", () => {
+    const dir = tmp();
+    const file = join(dir, "s.lip");
+    writeFileSync(file, small);
+    const saved = join(dir, "saved.safetensors");
+    const log = join(dir, "mylog.jsonl");
+    const r = lip(["run", file, "--steps", "5", "--out", join(dir, "a"), "--save-params", saved, "--log", log, "--quiet"]);
+    expect(r.status).toBe(0);
+    expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(5);
+    expect(existsSync(join(dir, "a", "log.jsonl"))).toBe(false);
+    // a run that starts from the saved parameters
+    const again = lip(["run", file, "--steps", "1", "--out", join(dir, "b"), "--init", saved, "--quiet"]);
+    expect(again.status).toBe(0);
+    const params = readSafetensors(saved);
+    const extra = join(dir, "extra.safetensors");
+    const missing = join(dir, "missing.safetensors");
+
+    writeSafetensors(extra, { ...params, "h.v": params["h.w"]! });
+    const { ["dense_2.b"]: _dropped, ...rest } = params;
+    writeSafetensors(missing, rest);
+    expect(lip(["run", file, "--steps", "1", "--out", join(dir, "c"), "--init", extra, "--quiet"]).stderr).toBe(
+      `error: ${extra}: \`h.v\` is not a parameter of \`small\` (its parameters are \`h.w\`, \`h.b\`, \`dense_2.w\`, \`dense_2.b\`)\n`,
+    );
+    const m = lip(["run", file, "--steps", "1", "--out", join(dir, "d"), "--init", missing, "--quiet"]);
+    expect(m.status).toBe(1);
+    expect(m.stderr).toBe(`error: ${missing}: parameter \`dense_2.b\` is missing\n`);
+  });
+
+  test("`lip check examples/*.lip stdlib/*.lip` exits 0", () => {
+    const { readdirSync } = require("node:fs") as typeof import("node:fs");
+    const files = ["examples", "stdlib"].flatMap((d) => readdirSync(join(repoRoot, d)).filter((f: string) => f.endsWith(".lip")).map((f: string) => `${d}/${f}`));
+    const r = lip(["check", ...files]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
   });
 });
