@@ -16,6 +16,8 @@ import type { Tensor } from "../runtime/tensor.js";
 class Timed implements Backend {
   readonly name: string;
   stepMs = 0;
+  firstStart = 0;
+  lastEnd = 0;
   constructor(private readonly inner: Backend) {
     this.name = inner.name;
   }
@@ -24,8 +26,10 @@ class Timed implements Backend {
   }
   step(slots: Record<string, Tensor>, step: number, batch: Record<string, Tensor>): Record<string, Tensor> {
     const t0 = performance.now();
+    if (this.firstStart === 0) this.firstStart = t0;
     const out = this.inner.step(slots, step, batch);
-    this.stepMs += performance.now() - t0;
+    this.lastEnd = performance.now();
+    this.stepMs += this.lastEnd - t0;
     return out;
   }
 }
@@ -45,10 +49,12 @@ for (const [path, steps] of [["examples/quickstart.lip", 300]] as const) {
   const t0 = performance.now();
   train(c, backend, { outDir: out, seed: 0, quiet: true, progress: { write: () => {}, isTTY: false }, source: readFileSync(path, "utf8") });
   const total = performance.now() - t0;
-  const loopMs = (total - backend.stepMs) / steps;
-  rows.push([path, String(steps), (steps / (total / 1000)).toFixed(1), (backend.stepMs / steps).toFixed(2), loopMs.toFixed(3), `${((100 * (total - backend.stepMs)) / total).toFixed(2)}%`, "< 5%"]);
+  // the loop: from the first step's start to the last step's end (setup and final writes apart)
+  const loop = backend.lastEnd - backend.firstStart;
+  const loopMs = (loop - backend.stepMs) / steps;
+  rows.push([path, String(steps), (steps / (total / 1000)).toFixed(1), (backend.stepMs / steps).toFixed(2), loopMs.toFixed(3), `${((100 * (loop - backend.stepMs)) / loop).toFixed(2)}%`, "< 5%", ((total - loop) / 1000).toFixed(2)]);
 }
-const header = ["program", "steps", "steps/s", "step ms (backend)", "loop ms/step", "loop overhead", "target"];
+const header = ["program", "steps", "steps/s (all)", "step ms (backend)", "loop ms/step", "loop overhead", "target", "setup+final s"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
 console.log("reference backend (the interpreter), without evaluation passes");

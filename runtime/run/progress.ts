@@ -35,7 +35,7 @@ export class Progress {
 
   update(step: number, values: Record<string, number>): void {
     const done = step + 1;
-    const fields = Object.entries(values).map(([k, v]) => `${k} ${formatNumber(v)}`).join("  ");
+    const fields = () => Object.entries(values).map(([k, v]) => `${k} ${formatNumber(v)}`).join("  ");
     if (this.sink.isTTY) {
       const now = performance.now();
       if (now - this.lastDraw < 100 && done < this.total) return;
@@ -43,12 +43,12 @@ export class Progress {
       const width = 24;
       const filled = Math.round((done / this.total) * width);
       const bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + " ".repeat(width - filled);
-      this.sink.write(`\r\x1b[2Kstep ${done}/${this.total} [${bar}] ${this.rate(step).toFixed(1)} steps/s  ${fields}`);
+      this.sink.write(`\r\x1b[2Kstep ${done}/${this.total} [${bar}] ${this.rate(step).toFixed(1)} steps/s  ${fields()}`);
       if (done === this.total) this.sink.write("\n");
       return;
     }
     if (done % this.every === 0 || done === this.total || step === this.first) {
-      this.sink.write(`step ${done}/${this.total}  ${this.rate(step).toFixed(1)} steps/s  ${fields}\n`);
+      this.sink.write(`step ${done}/${this.total}  ${this.rate(step).toFixed(1)} steps/s  ${fields()}\n`);
     }
   }
 

@@ -82,6 +82,15 @@ export function train(compiled: CompiledExperiment, backend: Backend, opts: RunO
   const evalBatch = opts.evalCompiled && compiled.eval ? dataFields(compiled.eval.data, opts.seed) : null;
   const progress = new Progress(opts.quiet ? { write: () => {}, isTTY: false } : opts.progress, total, first);
   const started = performance.now();
+  // log lines are buffered and appended a few times a second (and at checkpoints, evaluations and
+  // the end), so that writing the log costs almost nothing per step
+  let pending = "";
+  let flushedAt = started;
+  const flushLog = () => {
+    if (pending !== "") appendFileSync(logPath, pending);
+    pending = "";
+    flushedAt = performance.now();
+  };
   let last: Record<string, number> = {};
   let lastEval: Record<string, number> | null = null;
 
@@ -89,6 +98,7 @@ export function train(compiled: CompiledExperiment, backend: Backend, opts: RunO
     const out = backend.step(slots, step, batches.at(step));
     const problem = nonFinite(out, params, step);
     if (problem) {
+      flushLog();
       writeSummary(opts, compiled, backend, "diverged", step, last, lastEval, started, first);
       throw new RunError(problem + (opts.checkpointEvery && existsSync(join(opts.outDir, CHECKPOINT)) ? `\nthe last good checkpoint is kept in ${join(opts.outDir, CHECKPOINT)}` : ""));
     }
@@ -108,16 +118,19 @@ export function train(compiled: CompiledExperiment, backend: Backend, opts: RunO
       for (const [k, v] of Object.entries(lastEval)) line[`eval_${k}`] = v;
       progress.note(`eval at step ${step + 1}: ${Object.entries(lastEval).map(([k, v]) => `${k} ${formatNumber(v)}`).join("  ")}`);
     }
-    appendFileSync(logPath, JSON.stringify(line) + "\n");
+    pending += JSON.stringify(line) + "\n";
+    if (pending.length > 1 << 16 || performance.now() - flushedAt > 250) flushLog();
     history.push(line);
     last = Object.fromEntries(Object.entries(line).filter(([k, v]) => k !== "step" && typeof v === "number")) as Record<string, number>;
     progress.update(step, pick(line, ["loss", ...compiled.streams.slice(0, 1), ...compiled.metrics.slice(0, 2)]));
 
     if (opts.checkpointEvery && (step + 1) % opts.checkpointEvery === 0 && step + 1 < total) {
+      flushLog();
       writeSafetensors(join(opts.outDir, CHECKPOINT), slots, { step: String(step + 1), experiment: compiled.name, seed: String(opts.seed), source: fingerprint(opts.source) });
     }
   }
 
+  flushLog();
   const paramTensors = Object.fromEntries(params.map((p) => [p, slots[p]!]));
   writeSafetensors(join(opts.outDir, "params.safetensors"), paramTensors, { experiment: compiled.name, steps: String(total) });
   if (opts.saveParams) writeSafetensors(opts.saveParams, paramTensors, { experiment: compiled.name, steps: String(total) });
