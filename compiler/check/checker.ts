@@ -529,7 +529,8 @@ export class Checker {
 
   /** `adamw(lr: lr)`: binds hyperparameters; the body is checked per parameter later. */
   private ruleInstance(decl: A.UpdateRule, e: A.Call, scope: Scope, ctx: Ctx): Val {
-    const params = decl.params.map((p) => ({ name: p.name.name, optional: p.default !== null }));
+    // a constraint's first parameter (what it constrains) may come later: `update(c, w)` in a property
+    const params = decl.params.map((p, i) => ({ name: p.name.name, optional: p.default !== null || (decl.kind === "Constraint" && i === 0) }));
     const { args } = this.checkArgs(params, e, `${decl.kind.toLowerCase()} \`${decl.name.name}\``, scope, ctx);
     const types = new Map<string, Type>();
     for (const [k, a] of args) types.set(k, a.type);

@@ -367,7 +367,11 @@ function checkConstrainClause(cx: Checker, c: A.ConstrainClause, scope: Scope, c
   if (!first) return;
   const targetArg = c.value.args.find((a) => a.name?.name === first.name.name) ?? c.value.args.find((a) => a.name === null);
   const target = v.type.args.get(first.name.name);
-  if (!target || target.k === "unknown" || !targetArg) return;
+  if (!targetArg || !target) {
+    cx.report({ code: "LIP2007", message: `\`constrain ${decl.name.name}(...)\` needs the parameters it applies to`, span: c.value.span, label: `missing \`${first.name.name}\``, help: `e.g. \`constrain ${decl.name.name}(model.*.w)\`` });
+    return;
+  }
+  if (target.k === "unknown") return;
   const members: { name: string; type: TensorType }[] =
     target.k === "params" || target.k === "paramtree" ? [...target.members] :
     target.k === "tensor" && (cx.facts.bindingTimes.get(targetArg.value) ?? BT.Const) === BT.Tensor && targetArg.value.kind === "Field" ? [{ name: "parameter", type: target }] : [];

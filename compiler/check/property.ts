@@ -90,42 +90,57 @@ function expectBool(cx: Checker, v: Val, e: A.Expr, what: string): void {
 }
 
 function checkUpdate(cx: Checker, name: string, e: A.Call, scope: Scope, ctx: Ctx): Val {
-  const { args } = cx.checkArgs([{ name: "opt", optional: false }, { name: "p", optional: false }, { name: name === "update" ? "g" : "gs", optional: false }], e, `\`${name}\``, scope, ctx);
+  const third = name === "update" ? "g" : "gs";
+  const { args } = cx.checkArgs([{ name: "opt", optional: false }, { name: "p", optional: false }, { name: third, optional: true }], e, `\`${name}\``, scope, ctx);
   const opt = args.get("opt");
   const p = args.get("p");
-  const g = args.get(name === "update" ? "g" : "gs");
+  const g = args.get(third);
   const bt = joinBT(BT.Tensor, ...[...args.values()].map((a) => a.bt));
-  if (!opt || !p || !g) return { type: unknown, bt };
-  if (opt.type.k !== "unknown" && (opt.type.k !== "rule" || opt.type.decl.kind !== "Optimizer")) {
-    cx.report({ code: "LIP2014", message: `\`${name}\` needs an optimizer such as \`adam(lr: 0.1)\`, found ${quoteType(opt.type)}`, span: opt.span, label: "not an optimizer" });
+  if (!opt || !p) return { type: unknown, bt };
+  if (opt.type.k !== "unknown" && opt.type.k !== "rule") {
+    cx.report({ code: "LIP2014", message: `\`${name}\` needs an optimizer such as \`adam(lr: 0.1)\` or a constraint, found ${quoteType(opt.type)}`, span: opt.span, label: "not an optimizer or constraint" });
     return { type: unknown, bt };
   }
-  if (p.type.k === "unknown" || g.type.k === "unknown" || opt.type.k !== "rule") return { type: p.type, bt };
+  if (p.type.k === "unknown" || opt.type.k !== "rule") return { type: p.type, bt };
   if (p.type.k !== "tensor" || !isFloat(p.type.dtype)) {
     cx.report({ code: "LIP3007", message: `the parameter given to \`${name}\` must be a float tensor, found ${quoteType(p.type)}`, span: p.span, label: "not a float tensor" });
     return { type: unknown, bt };
   }
-  const gType: Type = g.type;
-  if (gType.k !== "tensor") {
-    cx.report({ code: "LIP3007", message: `the gradient given to \`${name}\` must be a tensor, found ${quoteType(gType)}`, span: g.span, label: "not a tensor" });
+  const isOpt = opt.type.decl.kind === "Optimizer";
+  if (isOpt && !g) {
+    cx.report({ code: "LIP2007", message: `\`${name}\` of an optimizer needs the gradient${name === "update" ? "" : "s"}: \`${name}(opt, p, ${third})\``, span: e.span, label: `missing \`${third}\`` });
     return { type: unknown, bt };
   }
-  const gradShape = name === "update" ? gType.shape : gType.shape && !gType.shape.rest ? { rest: null, dims: gType.shape.dims.slice(1) } : null;
-  if (!shapesEqual(gradShape, p.type.shape) || (gType.dtype !== p.type.dtype && !gType.weak)) {
-    cx.report({
-      code: "LIP3007",
-      message: name === "update" ? `the gradient must have the parameter's type ${quoteType(p.type)}, found ${quoteType(gType)}` : `\`gs\` must stack gradients of the parameter's type ${quoteType(p.type)} along a leading step dimension, found ${quoteType(gType)}`,
-      span: g.span,
-      label: `this is ${quoteType(gType)}`,
-      secondary: [{ span: p.span, text: `the parameter is ${quoteType(p.type)}` }],
-    });
+  if (!isOpt) {
+    if (name === "update" && g) cx.report({ code: "LIP2006", message: "`update` of a constraint takes the tensor only: `update(c, w)`", span: g.span, label: "unexpected argument" });
+    if (name === "updates" && !(g && g.type.k === "tensor" && g.type.value !== undefined && Number.isInteger(g.type.value) && g.type.value >= 0)) {
+      cx.report({ code: "LIP3009", message: "`updates` of a constraint takes the number of projections, a compile-time integer: `updates(c, w, 10)`", span: g?.span ?? e.span, label: "not a compile-time integer" });
+    }
+  } else if (g) {
+    const gType: Type = g.type;
+    if (gType.k !== "tensor") {
+      cx.report({ code: "LIP3007", message: `the gradient given to \`${name}\` must be a tensor, found ${quoteType(gType)}`, span: g.span, label: "not a tensor" });
+      return { type: unknown, bt };
+    }
+    const gradShape = name === "update" ? gType.shape : gType.shape && !gType.shape.rest ? { rest: null, dims: gType.shape.dims.slice(1) } : null;
+    if (!shapesEqual(gradShape, p.type.shape) || (gType.dtype !== p.type.dtype && !gType.weak)) {
+      cx.report({
+        code: "LIP3007",
+        message: name === "update" ? `the gradient must have the parameter's type ${quoteType(p.type)}, found ${quoteType(gType)}` : `\`gs\` must stack gradients of the parameter's type ${quoteType(p.type)} along a leading step dimension, found ${quoteType(gType)}`,
+        span: g.span,
+        label: `this is ${quoteType(gType)}`,
+        secondary: [{ span: p.span, text: `the parameter is ${quoteType(p.type)}` }],
+      });
+    }
   }
   const module = cx.moduleOf(cx.moduleOfDecl(opt.type.decl));
   if (module) {
     const argBT = new Map<string, BT>();
     for (const k of opt.type.args.keys()) argBT.set(k, BT.Run);
-    const diags = checkRuleUse(cx, opt.type.decl, module, { target: p.type, args: opt.type.args, argBT });
-    reportRuleUse(cx, opt.type.decl, opt.span, `a parameter of type ${quoteType(p.type)}`, diags);
+    const args2 = new Map(opt.type.args);
+    if (!isOpt) args2.delete(opt.type.decl.params[0]?.name.name ?? "");
+    const diags = checkRuleUse(cx, opt.type.decl, module, { target: p.type, args: args2, argBT });
+    reportRuleUse(cx, opt.type.decl, opt.span, `a tensor of type ${quoteType(p.type)}`, diags);
   }
   return { type: { ...p.type, value: undefined, weak: false }, bt };
 }

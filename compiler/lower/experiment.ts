@@ -243,7 +243,17 @@ export function ruleValue(lw: Lowerer, e: A.Expr, env: Env): RuleVal {
  * Applies an optimizer (with `grad`) or a constraint to one parameter; returns its next value.
  * Rule states become slots named `<rule>.<state>.<parameter>` (`adamw.m.h1.w`).
  */
-export function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?: Node; step: Node; globalGradNorm?: () => Node }): Node {
+/**
+ * How a rule's states are carried: as slots of the step function (the default), or explicitly
+ * (`threading`): `current` gives each state's value at this update ("fresh": its first value),
+ * and the next values are put in `next` (by state name). Properties thread states explicitly.
+ */
+export interface StateThreading {
+  readonly current: ReadonlyMap<string, Node> | "fresh";
+  readonly next: Map<string, Node>;
+}
+
+export function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?: Node; step: Node; globalGradNorm?: () => Node }, threading?: StateThreading): Node {
   const b = lw.b;
   const decl = rule.decl;
   const isOpt = decl.kind === "Optimizer";
@@ -285,6 +295,13 @@ export function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?
   for (const s of decl.body) {
     if (s.kind === "StateDecl") {
       const init = lw.node(lw.expr(s.init, initEnv, noParams));
+      if (threading) {
+        const cur = threading.current === "fresh" ? init : threading.current.get(s.name.name) ?? init;
+        states.set(s.name.name, { name: s.name.name, kind: "state", input: cur, init, origin: s.span });
+        env.define(s.name.name, tensorV(cur));
+        initEnv.define(s.name.name, tensorV(init));
+        continue;
+      }
       const input = b.input(`${decl.name.name}.${s.name.name}.${slot.name}`, "state", init.dtype, [...init.shape]);
       const st: Slot = { name: `${decl.name.name}.${s.name.name}.${slot.name}`, kind: "state", input, init, origin: s.span };
       lw.slots.push(st);
@@ -303,6 +320,7 @@ export function applyRule(lw: Lowerer, rule: RuleVal, slot: Slot, with_: { grad?
       const st = states.get(s.target.name);
       if (!st) throw new CompilerBug(`assignment to \`${s.target.name}\``);
       st.next = shaped(lw, lw.node(lw.expr(s.value, env, noParams), st.input.dtype), st.input, s, slot.name);
+      threading?.next.set(s.target.name, st.next);
     }
   }
   return next;

@@ -42,6 +42,10 @@ export interface LowerCtx {
 
 export class Lowerer {
   readonly slots: Slot[] = [];
+  /** The tolerances of `~=` (an `assert`'s `rtol:`/`atol:` set them while it is lowered). */
+  tolerance: { rtol?: number; atol?: number } = {};
+  /** Lowers Lip-level calls the prelude does not know (a property's `update`), or undefined. */
+  special: ((name: string, e: A.Call, env: Env, ctx: LowerCtx) => LVal | undefined) | null = null;
   private readonly moduleEnvs = new Map<Module, Env>();
 
   constructor(
@@ -164,7 +168,10 @@ export class Lowerer {
     if (l.k === "str" && r.k === "str") return numV(Number((l.value === r.value) === (op === "==")), "bool");
     if (l.k === "num" && r.k === "num") return foldNum(op, l, r);
     if (op === "@") return tensorV(this.b.matmul(this.node(l), this.node(r)));
-    if (op === "~=") return tensorV(this.approxEqual(l, r, 1e-5, 1e-6));
+    if (op === "~=") {
+      const f64 = (l.k === "tensor" && l.node.dtype === "f64") || (r.k === "tensor" && r.node.dtype === "f64");
+      return tensorV(this.approxEqual(l, r, this.tolerance.rtol ?? (f64 ? 1e-12 : 1e-5), this.tolerance.atol ?? (f64 ? 1e-14 : 1e-6)));
+    }
     const dtype = promote(l, r, op);
     const a = this.node(l, dtype);
     const c = this.node(r, dtype);
@@ -237,6 +244,10 @@ export class Lowerer {
   // ------------------------------------------------------------ calls
 
   private call(e: A.Call, env: Env, ctx: LowerCtx): LVal {
+    if (this.special && e.callee.kind === "Name") {
+      const v = this.special(e.callee.name, e, env, ctx);
+      if (v !== undefined) return v;
+    }
     const callee = this.expr(e.callee, env, ctx);
     if (callee.k === "builtin") return lowerBuiltin(this, callee.name, e, env, ctx);
     if (callee.k !== "decl") throw new CompilerBug(`lowering: calling a ${callee.k}`);
