@@ -24,10 +24,10 @@ class Timed implements Backend {
   initial(): Record<string, Tensor> {
     return this.inner.initial();
   }
-  step(slots: Record<string, Tensor>, step: number, batch: Record<string, Tensor>): Record<string, Tensor> {
+  async step(slots: Record<string, Tensor>, step: number, batch: Record<string, Tensor>): Promise<Record<string, Tensor>> {
     const t0 = performance.now();
     if (this.firstStart === 0) this.firstStart = t0;
-    const out = this.inner.step(slots, step, batch);
+    const out = await this.inner.step(slots, step, batch);
     this.lastEnd = performance.now();
     this.stepMs += this.lastEnd - t0;
     return out;
@@ -47,7 +47,7 @@ for (const [path, steps] of [["examples/quickstart.lip", 300]] as const) {
   const backend = new Timed(new ReferenceBackend(c));
   const out = mkdtempSync(join(tmpdir(), "lip-bench-run-"));
   const t0 = performance.now();
-  train(c, backend, { outDir: out, seed: 0, quiet: true, progress: { write: () => {}, isTTY: false }, source: readFileSync(path, "utf8") });
+  await train(c, backend, { outDir: out, seed: 0, quiet: true, progress: { write: () => {}, isTTY: false }, source: readFileSync(path, "utf8") });
   const total = performance.now() - t0;
   // the loop: from the first step's start to the last step's end (setup and final writes apart)
   const loop = backend.lastEnd - backend.firstStart;

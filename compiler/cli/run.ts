@@ -70,7 +70,7 @@ export const runCommand = defineCommand({
     }
     const outDir = flags.resume ?? flags.out ?? join("runs", `${name}-${timestamp()}`);
     try {
-      const summary = train(compiled, new ReferenceBackend(compiled), {
+      const summary = await train(compiled, new ReferenceBackend(compiled), {
         outDir,
         seed: flags.seed,
         logPath: flags.log,

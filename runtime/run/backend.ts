@@ -11,7 +11,7 @@ export interface Backend {
   /** The first value of every parameter and state. */
   initial(): Record<string, Tensor>;
   /** One training step: every output of the step function (`<slot>.next`, loss, metrics, ...). */
-  step(slots: Record<string, Tensor>, step: number, batch: Record<string, Tensor>): Record<string, Tensor>;
+  step(slots: Record<string, Tensor>, step: number, batch: Record<string, Tensor>): Record<string, Tensor> | Promise<Record<string, Tensor>>;
 }
 
 /** The reference interpreter: exact, slow, the oracle of the other backends. */

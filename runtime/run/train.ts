@@ -56,7 +56,7 @@ export class RunError extends Error {
 
 export const CHECKPOINT = "checkpoint.safetensors";
 
-export function train(compiled: CompiledExperiment, backend: Backend, opts: RunOptions): RunSummary {
+export async function train(compiled: CompiledExperiment, backend: Backend, opts: RunOptions): Promise<RunSummary> {
   mkdirSync(opts.outDir, { recursive: true });
   const logPath = opts.logPath ?? join(opts.outDir, "log.jsonl");
   const params = compiled.slots.filter((s) => s.kind === "param").map((s) => s.name);
@@ -91,15 +91,17 @@ export function train(compiled: CompiledExperiment, backend: Backend, opts: RunO
     pending = "";
     flushedAt = performance.now();
   };
-  let last: Record<string, number> = {};
+  let lastLine: Record<string, number | null> = {};
+  const finalValues = () => Object.fromEntries(Object.entries(lastLine).filter(([k, v]) => k !== "step" && typeof v === "number")) as Record<string, number>;
   let lastEval: Record<string, number> | null = null;
 
   for (let step = first; step < total; step++) {
-    const out = backend.step(slots, step, batches.at(step));
+    const pendingOut = backend.step(slots, step, batches.at(step));
+    const out = pendingOut instanceof Promise ? await pendingOut : pendingOut;
     const problem = nonFinite(out, params, step);
     if (problem) {
       flushLog();
-      writeSummary(opts, compiled, backend, "diverged", step, last, lastEval, started, first);
+      writeSummary(opts, compiled, backend, "diverged", step, finalValues(), lastEval, started, first);
       throw new RunError(problem + (opts.checkpointEvery && existsSync(join(opts.outDir, CHECKPOINT)) ? `\nthe last good checkpoint is kept in ${join(opts.outDir, CHECKPOINT)}` : ""));
     }
     const line: Record<string, number | null> = { step, loss: out.loss!.data[0]! };
@@ -121,7 +123,7 @@ export function train(compiled: CompiledExperiment, backend: Backend, opts: RunO
     pending += JSON.stringify(line) + "\n";
     if (pending.length > 1 << 16 || performance.now() - flushedAt > 250) flushLog();
     history.push(line);
-    last = Object.fromEntries(Object.entries(line).filter(([k, v]) => k !== "step" && typeof v === "number")) as Record<string, number>;
+    lastLine = line;
     progress.update(step, pick(line, ["loss", ...compiled.streams.slice(0, 1), ...compiled.metrics.slice(0, 2)]));
 
     if (opts.checkpointEvery && (step + 1) % opts.checkpointEvery === 0 && step + 1 < total) {
@@ -135,7 +137,7 @@ export function train(compiled: CompiledExperiment, backend: Backend, opts: RunO
   writeSafetensors(join(opts.outDir, "params.safetensors"), paramTensors, { experiment: compiled.name, steps: String(total) });
   if (opts.saveParams) writeSafetensors(opts.saveParams, paramTensors, { experiment: compiled.name, steps: String(total) });
   writeFileAtomic(join(opts.outDir, "loss.svg"), lossPlotSvg(curves(history), { title: `${compiled.name}: loss`, yLabel: "loss" }));
-  return writeSummary(opts, compiled, backend, "finished", total, last, lastEval, started, first);
+  return writeSummary(opts, compiled, backend, "finished", total, finalValues(), lastEval, started, first);
 }
 
 function pick(line: Record<string, number | null>, keys: string[]): Record<string, number> {
