@@ -8,17 +8,9 @@
 // Every unit (~27 lines) follows the shape of stdlib/nn.lip, so that checking it exercises name
 // resolution, shape unification, generic (untyped) functions re-checked at each call, and layers.
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../runtime/batches.js";
+
+const prng = seededRandom; // mulberry32, shared with the run loop
 
 export interface GenOptions {
   /** PRNG seed (default 1). */

@@ -2,9 +2,7 @@
 // prints it: the training step (default), the init, inference or data functions, before or
 // after the optimisation pipeline. (The ONNX and WGSL targets come with their backends.)
 
-import { renderAllText, renderSummary } from "../diag/render-text.js";
 import { defineCommand, Exit, useColor } from "./command.js";
-import { UsageError } from "./flags.js";
 
 export const compileCommand = defineCommand({
   name: "compile",
@@ -24,15 +22,9 @@ export const compileCommand = defineCommand({
   sections: [{ title: "Exit status", lines: ["0   compiled", "1   the file has errors", "2   usage error", "70  internal error"] }],
   async run({ flags, positionals }, io) {
     const path = positionals[0]!;
-    const { existsSync, statSync } = await import("node:fs");
-    if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`cannot read ${path}: no such file`);
-    const { checkFiles } = await import("../driver.js");
-    const r = checkFiles([path]);
-    if (r.diagnostics.some((d) => d.severity === "error")) {
-      const color = useColor(flags.color, io);
-      io.stderr(renderAllText(r.diagnostics, r.files, { color }) + renderSummary(r.diagnostics, [path], { color }) + "\n");
-      return Exit.Failure;
-    }
+    const { checkOrReport } = await import("./lower-or-report.js");
+    const r = await checkOrReport(path, io, useColor(flags.color, io));
+    if (r === null) return Exit.Failure;
     const { lowerOrReport } = await import("./lower-or-report.js");
     const { printFunction } = await import("../ir/print.js");
     const { runPipeline } = await import("../passes/pipeline.js");

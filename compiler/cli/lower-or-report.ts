@@ -3,7 +3,8 @@
 
 import type { CheckResult } from "../driver.js";
 import type { CompiledExperiment, LowerOptions } from "../lower/index.js";
-import { renderAllText } from "../diag/render-text.js";
+import { renderAllText, renderSummary } from "../diag/render-text.js";
+import { UsageError } from "./flags.js";
 import type { Io } from "./command.js";
 
 export async function lowerOrReport(r: CheckResult, name: string | undefined, opts: LowerOptions, io: Io, color: boolean): Promise<CompiledExperiment | null> {
@@ -28,4 +29,17 @@ export async function lowerOrReport(r: CheckResult, name: string | undefined, op
     }
     throw err;
   }
+}
+
+/** Checks one file for a command that goes on to compile it; prints diagnostics, or returns the result. */
+export async function checkOrReport(path: string, io: Io, color: boolean): Promise<CheckResult | null> {
+  const { existsSync, statSync } = await import("node:fs");
+  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`cannot read ${path}: no such file`);
+  const { checkFiles } = await import("../driver.js");
+  const r = checkFiles([path]);
+  if (r.diagnostics.some((d) => d.severity === "error")) {
+    io.stderr(renderAllText(r.diagnostics, r.files, { color }) + renderSummary(r.diagnostics, [path], { color }) + "\n");
+    return null;
+  }
+  return r;
 }

@@ -3,7 +3,6 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderAllText, renderSummary } from "../diag/render-text.js";
 import { suggest } from "../diag/suggest.js";
 import { defineCommand, Exit, useColor } from "./command.js";
 import { UsageError } from "./flags.js";
@@ -34,16 +33,11 @@ export const runCommand = defineCommand({
   sections: [{ title: "Exit status", lines: ["0   trained", "1   the file has errors, or the run failed (bad data, NaN)", "2   usage error", "70  internal error"] }],
   async run({ flags, positionals }, io) {
     const path = positionals[0]!;
-    const { existsSync, statSync } = await import("node:fs");
-    if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`cannot read ${path}: no such file`);
     if (flags.resume && flags.out) throw new UsageError("`--resume DIR` continues in DIR; do not give `--out` too");
-    const { checkFiles } = await import("../driver.js");
-    const r = checkFiles([path]);
-    if (r.diagnostics.some((d) => d.severity === "error")) {
-      const color = useColor(flags.color, io);
-      io.stderr(renderAllText(r.diagnostics, r.files, { color }) + renderSummary(r.diagnostics, [path], { color }) + "\n");
-      return Exit.Failure;
-    }
+    const color = useColor(flags.color, io);
+    const { checkOrReport, lowerOrReport } = await import("./lower-or-report.js");
+    const r = await checkOrReport(path, io, color);
+    if (r === null) return Exit.Failure;
     const { experimentNames } = await import("../lower/index.js");
     const names = experimentNames(r);
     const name = flags.experiment ?? (names.length === 1 ? names[0] : undefined);
@@ -53,8 +47,6 @@ export const runCommand = defineCommand({
     const info = r.program!.experiments.get(name)!;
     const overrides = parseOverrides(flags.set, info.streams);
     const opts = { seed: flags.seed, overrides, ...(flags.steps !== undefined ? { steps: flags.steps } : {}) };
-    const { lowerOrReport } = await import("./lower-or-report.js");
-    const color = useColor(flags.color, io);
     const compiled = await lowerOrReport(r, name, opts, io, color);
     if (compiled === null) return Exit.Failure;
 

@@ -10,6 +10,7 @@ import { Op, type OpArgs } from "../../compiler/ir/ops.js";
 import { numel } from "../../compiler/ir/shape.js";
 import type { Tensor } from "../../runtime/tensor.js";
 import { tensor } from "../../runtime/tensor.js";
+import { seededRandom } from "../../runtime/batches.js";
 
 /** Fixed seed for reproducible property tests; override with FC_SEED=n to explore. */
 export const FC_SEED = Number(process.env.FC_SEED ?? 1234567);
@@ -28,17 +29,8 @@ export function fnOf(name: string, inputs: readonly Node[], outputs: Record<stri
   };
 }
 
-/** mulberry32: a tiny seeded generator for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (runtime/batches.ts): a small seeded generator of uniforms in [0, 1). */
+export const rng = seededRandom;
 
 export function randomTensor(dtype: DType, shape: readonly number[], gen: () => number): Tensor {
   return tensor(dtype, shape, Array.from({ length: numel(shape) }, gen), "f64");

@@ -14,6 +14,7 @@ import type { LoweredUpdate } from "../../compiler/lower/update.js";
 import { interpret } from "../../runtime/interp.js";
 import { scalar, tensor, type Tensor } from "../../runtime/tensor.js";
 import { referenceOptimizers, type Hyper, type OptimizerName, type State } from "./reference-optimizers.js";
+import { seededRandom } from "../../runtime/batches.js";
 
 const STEPS = 50;
 const RTOL = 1e-6;
@@ -22,17 +23,7 @@ const FC_SEED = Number(process.env.LIP_FC_SEED ?? 424242);
 
 // ------------------------------------------------------------------ random numbers
 
-/** mulberry32: a small seeded generator of uniforms in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom; // mulberry32, shared with the run loop
 
 function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());

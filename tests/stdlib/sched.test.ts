@@ -11,6 +11,7 @@ import { checkSource } from "../../compiler/driver.js";
 import { lowerFunction } from "../../compiler/lower/function.js";
 import { interpret } from "../../runtime/interp.js";
 import { scalar, tensor } from "../../runtime/tensor.js";
+import { seededRandom } from "../../runtime/batches.js";
 
 const RTOL = 1e-9; // float64 throughout: the acceptance bound is 1e-6, the observed agreement ~1e-15
 const ATOL = 1e-12;
@@ -155,17 +156,7 @@ const SCHEDULES: readonly Schedule[] = [
   },
 ];
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom; // mulberry32, shared with the run loop
 
 /** 1,000 steps: the fixed points first, then random ones in [0, 3 horizon]. */
 function sampleSteps(fixed: number[], horizon: number, seed: number): number[] {
