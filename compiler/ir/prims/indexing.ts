@@ -56,9 +56,9 @@ export const indexingRules: { [O in IndexingOp]: PrimitiveRule<O> } = {
       const { t, data } = result(out, env);
       const k = idx!.shape[idx!.shape.length - 1]!;
       const inner = numel(x!.shape.slice(k));
-      sliceOffsets(x!.shape, idx!).forEach((o, s) => {
-        for (let r = 0; r < inner; r++) data[s * inner + r] = x!.data[o + r]!;
-      });
+      const offsets = sliceOffsets(x!.shape, idx!);
+      // each index tuple copies one contiguous slice of x
+      for (let s = 0; s < offsets.length; s++) data.set(x!.data.subarray(offsets[s]!, offsets[s]! + inner), s * inner);
       return t;
     },
     vjp: (b, ct, n) => [b.scatterAdd(n.src[1]!, ct, n.src[0]!.shape), null],
@@ -81,9 +81,13 @@ export const indexingRules: { [O in IndexingOp]: PrimitiveRule<O> } = {
       const inner = numel(arg.shape.slice(k));
       // accumulate in f64 (i32 wraps), round once
       const acc = new Float64Array(data.length);
-      sliceOffsets(arg.shape, idx!).forEach((o, s) => {
-        for (let r = 0; r < inner; r++) acc[o + r] = out.dtype === "i32" ? (acc[o + r]! + upd!.data[s * inner + r]!) | 0 : acc[o + r]! + upd!.data[s * inner + r]!;
-      });
+      const offsets = sliceOffsets(arg.shape, idx!);
+      const us = upd!.data;
+      for (let s = 0; s < offsets.length; s++) {
+        const o = offsets[s]!;
+        if (out.dtype === "i32") for (let r = 0; r < inner; r++) acc[o + r] = (acc[o + r]! + us[s * inner + r]!) | 0;
+        else for (let r = 0; r < inner; r++) acc[o + r] = acc[o + r]! + us[s * inner + r]!;
+      }
       data.set(acc);
       return t;
     },

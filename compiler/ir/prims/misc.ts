@@ -14,6 +14,7 @@ import { convertScalar, isFloat } from "../dtype.js";
 import { numel, showShape } from "../shape.js";
 import type { Aval, Node } from "../node.js";
 import { bitsToUnit, randomBits } from "../../../runtime/random.js";
+import type { TensorData } from "../../../runtime/tensor.js";
 import { arity, aval, bug, checkShapeArg, result, sameDtype, sameShape, zerosLike } from "./common.js";
 
 type MiscOp = Op.Where | Op.Cast | Op.MatMul | Op.RandomBits | Op.BitsToUnit | Op.StopGradient | Op.StraightThrough;
@@ -26,6 +27,53 @@ function matmulShape(a: Aval, b: Aval): Aval {
   for (let i = 0; i < r - 2; i++) if (a.shape[i] !== b.shape[i]) bug("matmul", `batch dims differ: ${showShape(a.shape)} and ${showShape(b.shape)}`);
   if (a.shape[r - 1] !== b.shape[r - 2]) bug("matmul", `contraction dims differ: ${showShape(a.shape)} @ ${showShape(b.shape)}`);
   return aval(a.dtype, [...a.shape.slice(0, r - 1), b.shape[r - 1]!]);
+}
+
+/**
+ * out[i, j] = the sum over p = 0, 1, ..., k-1 of a[i, p] * b[p, j], for row-major m x k and k x n
+ * matrices at the given offsets: accumulated in that order in an f64 number (i32: wrapping) and
+ * stored once (rounded to the result's storage).
+ */
+function matmulInto(out: TensorData, oo: number, as: TensorData, ao: number, bs: TensorData, bo: number, m: number, k: number, n: number, int: boolean): void {
+  for (let i = 0; i < m; i++) {
+    const ai = ao + i * k; // row i of a
+    let j = 0;
+    // floats: eight columns at a time, each summed over p in increasing order in its own f64
+    // local (the same sums as one column at a time; a's element is read once for the eight)
+    if (!int)
+      for (; j + 8 <= n; j += 8) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (let p = 0, bp = bo + j; p < k; p++, bp += n) {
+          const x = as[ai + p]!;
+          s0 += x * bs[bp]!;
+          s1 += x * bs[bp + 1]!;
+          s2 += x * bs[bp + 2]!;
+          s3 += x * bs[bp + 3]!;
+          s4 += x * bs[bp + 4]!;
+          s5 += x * bs[bp + 5]!;
+          s6 += x * bs[bp + 6]!;
+          s7 += x * bs[bp + 7]!;
+        }
+        const o = oo + i * n + j;
+        out[o] = s0;
+        out[o + 1] = s1;
+        out[o + 2] = s2;
+        out[o + 3] = s3;
+        out[o + 4] = s4;
+        out[o + 5] = s5;
+        out[o + 6] = s6;
+        out[o + 7] = s7;
+      }
+    for (; j < n; j++) {
+      let acc = 0;
+      for (let p = 0; p < k; p++) {
+        const x = as[ai + p]!;
+        const y = bs[bo + p * n + j]!;
+        acc = int ? (acc + Math.imul(x, y)) | 0 : acc + x * y;
+      }
+      out[oo + i * n + j] = acc;
+    }
+  }
 }
 
 export const miscRules: { [O in MiscOp]: PrimitiveRule<O> } = {
@@ -71,21 +119,7 @@ export const miscRules: { [O in MiscOp]: PrimitiveRule<O> } = {
       const r = out.shape.length;
       const [m, k, n] = [a!.shape[r - 2]!, a!.shape[r - 1]!, b!.shape[r - 1]!];
       const batches = numel(out.shape.slice(0, r - 2));
-      const int = out.dtype === "i32";
-      for (let bt = 0; bt < batches; bt++) {
-        const ao = bt * m * k;
-        const bo = bt * k * n;
-        for (let i = 0; i < m; i++)
-          for (let j = 0; j < n; j++) {
-            let acc = 0;
-            for (let p = 0; p < k; p++) {
-              const x = a!.data[ao + i * k + p]!;
-              const y = b!.data[bo + p * n + j]!;
-              acc = int ? (acc + Math.imul(x, y)) | 0 : acc + x * y;
-            }
-            data[bt * m * n + i * n + j] = acc;
-          }
-      }
+      for (let bt = 0; bt < batches; bt++) matmulInto(data, bt * m * n, a!.data, bt * m * k, b!.data, bt * k * n, m, k, n, out.dtype === "i32");
       return t;
     },
     // dA = ct B^T, dB = A^T ct

@@ -4,25 +4,27 @@
 // ... below stop on each axis (already normalised: 0 <= start <= stop <= dim, step >= 1); pad is
 // its transpose (zeros around and between elements); reverse flips axes; concat joins along an
 // axis. Their VJPs are the corresponding inverse movements (broadcast's is a sum).
+//
+// Evaluation: each rule describes where its elements come from as a strided view of the source
+// (offset + index . strides: a transpose permutes the strides, a broadcast gives stretched axes
+// stride 0, a slice scales them by the step, a reverse negates them) or, for pad and concat,
+// where they go in the result, and copies with `copyRuns`, which walks both views in row-major
+// order as runs along the last axis (contiguous runs by `set`, repeated values by `fill`).
 
 import { Op } from "../ops.js";
 import type { PrimitiveRule } from "../primitives.js";
 import { broadcastsTo, inversePermutation, isPermutation, numel, shapesEqual, showShape, stridesOf, type Shape } from "../shape.js";
 import type { Aval } from "../node.js";
-import { forEachIndex } from "../../../runtime/tensor.js";
-import type { Tensor } from "../../../runtime/tensor.js";
+import { contiguous, copyRuns, stridedRuns, type Tensor, type View } from "../../../runtime/tensor.js";
 import type { EvalEnv } from "../primitives.js";
 import { arity, aval, bug, checkShapeArg, result, sameDtype } from "./common.js";
 
 type MovementOp = Op.Reshape | Op.Transpose | Op.Broadcast | Op.Slice | Op.Pad | Op.Reverse | Op.Concat;
 
-/** The result of `out` whose element at a multi-index is x's at `from(idx)`, or 0 when it returns -1. */
-function remap(x: Tensor, out: Aval, env: EvalEnv, from: (idx: readonly number[]) => number): Tensor {
+/** The result of `out` whose element at each multi-index is x's element at that index of `view`. */
+function gatherView(x: Tensor, out: Aval, env: EvalEnv, view: View): Tensor {
   const { t, data } = result(out, env);
-  forEachIndex(out.shape, (flat, idx) => {
-    const s = from(idx);
-    if (s >= 0) data[flat] = x.data[s]!;
-  });
+  copyRuns(data, x.data, stridedRuns(out.shape, contiguous(out.shape), view));
   return t;
 }
 
@@ -53,9 +55,9 @@ export const movementRules: { [O in MovementOp]: PrimitiveRule<O> } = {
       return aval(x.dtype, arg.perm.map((p) => x.shape[p]!));
     },
     eval: (arg, [x], out, env) => {
+      // result axis d walks source axis perm[d]
       const st = stridesOf(x!.shape);
-      const ps = arg.perm.map((p) => st[p]!);
-      return remap(x!, out, env, (idx) => idx.reduce((acc, i, d) => acc + i * ps[d]!, 0));
+      return gatherView(x!, out, env, { offset: 0, strides: arg.perm.map((p) => st[p]!) });
     },
     vjp: (b, ct, n) => [b.transpose(ct, inversePermutation(n.arg.perm))],
   },
@@ -67,13 +69,11 @@ export const movementRules: { [O in MovementOp]: PrimitiveRule<O> } = {
       return aval(src[0]!.dtype, arg.shape);
     },
     eval: (arg, [x], out, env) => {
+      // added and stretched axes have stride 0 (aligned at the right)
       const off = arg.shape.length - x!.shape.length;
-      const st = stridesOf(x!.shape).map((s, j) => (x!.shape[j] === 1 ? 0 : s));
-      return remap(x!, out, env, (idx) => {
-        let s = 0;
-        for (let j = 0; j < st.length; j++) s += idx[off + j]! * st[j]!;
-        return s;
-      });
+      const st = stridesOf(x!.shape);
+      const strides = arg.shape.map((_, i) => (i < off || x!.shape[i - off] === 1 ? 0 : st[i - off]!));
+      return gatherView(x!, out, env, { offset: 0, strides });
     },
     // the sum over the stretched and added axes
     vjp: (b, ct, n) => [b.sumTo(ct, n.src[0]!.shape)],
@@ -91,8 +91,10 @@ export const movementRules: { [O in MovementOp]: PrimitiveRule<O> } = {
       return aval(x.dtype, dims);
     },
     eval: (arg, [x], out, env) => {
+      // element i of axis d is source element starts[d] + i * steps[d]
       const st = stridesOf(x!.shape);
-      return remap(x!, out, env, (idx) => idx.reduce((acc, i, d) => acc + (arg.starts[d]! + i * arg.steps[d]!) * st[d]!, 0));
+      const offset = st.reduce((acc, s, d) => acc + arg.starts[d]! * s, 0);
+      return gatherView(x!, out, env, { offset, strides: st.map((s, d) => s * arg.steps[d]!) });
     },
     // the transpose of a strided slice is a pad with zeros before, between and after
     vjp: (b, ct, n) => {
@@ -112,17 +114,13 @@ export const movementRules: { [O in MovementOp]: PrimitiveRule<O> } = {
       return aval(x.dtype, x.shape.map((d, i) => arg.lo[i]! + arg.hi[i]! + d + Math.max(0, d - 1) * arg.interior[i]!));
     },
     eval: (arg, [x], out, env) => {
-      const st = stridesOf(x!.shape);
-      return remap(x!, out, env, (idx) => {
-        let s = 0;
-        for (let d = 0; d < idx.length; d++) {
-          const p = idx[d]! - arg.lo[d]!;
-          const every = arg.interior[d]! + 1;
-          if (p < 0 || p % every !== 0 || p / every >= x!.shape[d]!) return -1;
-          s += (p / every) * st[d]!;
-        }
-        return s;
-      });
+      // zeros, then source element i of axis d goes to lo[d] + i * (interior[d] + 1)
+      const { t, data } = result(out, env);
+      const ost = stridesOf(out.shape);
+      const offset = ost.reduce((acc, s, d) => acc + arg.lo[d]! * s, 0);
+      const to: View = { offset, strides: ost.map((s, d) => s * (arg.interior[d]! + 1)) };
+      copyRuns(data, x!.data, stridedRuns(x!.shape, to, contiguous(x!.shape)));
+      return t;
     },
     vjp: (b, ct, n) => {
       const x = n.src[0]!;
@@ -139,8 +137,10 @@ export const movementRules: { [O in MovementOp]: PrimitiveRule<O> } = {
       return aval(x.dtype, x.shape);
     },
     eval: (arg, [x], out, env) => {
+      // a reversed axis starts at its last element and walks backwards
       const st = stridesOf(x!.shape);
-      return remap(x!, out, env, (idx) => idx.reduce((acc, i, d) => acc + (arg.axes.includes(d) ? x!.shape[d]! - 1 - i : i) * st[d]!, 0));
+      const offset = arg.axes.reduce((acc, d) => acc + (x!.shape[d]! - 1) * st[d]!, 0);
+      return gatherView(x!, out, env, { offset, strides: st.map((s, d) => (arg.axes.includes(d) ? -s : s)) });
     },
     vjp: (b, ct, n) => [b.reverse(ct, n.arg.axes)],
   },
@@ -162,15 +162,12 @@ export const movementRules: { [O in MovementOp]: PrimitiveRule<O> } = {
       return aval(first.dtype, dims);
     },
     eval: (arg, xs, out, env) => {
+      // each operand is copied into the result's view starting at its offset along the axis
       const { t, data } = result(out, env);
       const ost = stridesOf(out.shape);
       let offset = 0;
       for (const x of xs) {
-        forEachIndex(x.shape, (flat, idx) => {
-          let o = 0;
-          for (let d = 0; d < idx.length; d++) o += (d === arg.axis ? idx[d]! + offset : idx[d]!) * ost[d]!;
-          data[o] = x.data[flat]!;
-        });
+        copyRuns(data, x.data, stridedRuns(x.shape, { offset: offset * ost[arg.axis]!, strides: ost }, contiguous(x.shape)));
         offset += x.shape[arg.axis]!;
       }
       return t;

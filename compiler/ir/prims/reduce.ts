@@ -12,7 +12,7 @@ import { INT32_MAX, INT32_MIN } from "../dtype.js";
 import { numel, showShape, stridesOf, type Shape } from "../shape.js";
 import type { Aval, Node } from "../node.js";
 import type { IrBuilder } from "../builder.js";
-import { forEachIndex } from "../../../runtime/tensor.js";
+import { contiguous, stridedRuns, type StridedRuns, type TensorData } from "../../../runtime/tensor.js";
 import { arity, aval, bug, result, zerosLike } from "./common.js";
 
 export function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
@@ -37,6 +37,43 @@ function resultStrides(shape: Shape, axes: readonly number[]): number[] {
   return kept.map((s, i) => (axes.includes(i) ? 0 : s));
 }
 
+// The runs of x (contiguous: bStep is 1) against the accumulators: a run along reduced axes
+// (aStep 0) folds into one accumulator, kept in a local; a run along kept axes into a row of them.
+
+/** Sums, the hot case, with the additions written out (a call per element is slow). */
+function sumRuns(acc: Float64Array, xs: TensorData, { count, length: n, aStep, aStart, bStart }: StridedRuns): void {
+  for (let r = 0; r < count; ) {
+    const o = aStart[r]!;
+    const s = bStart[r]!;
+    if (aStep === 0) {
+      let v = acc[o]!;
+      for (let j = s; j < s + n; j++) v += xs[j]!;
+      acc[o] = v;
+      r += 1;
+    } else if (r + 4 <= count && aStart[r + 1] === o && aStart[r + 2] === o && aStart[r + 3] === o) {
+      // four runs into the same row of accumulators (a reduced outer axis): each element gets
+      // the four additions in run order, with one load and store of its accumulator
+      const s1 = bStart[r + 1]!, s2 = bStart[r + 2]!, s3 = bStart[r + 3]!;
+      for (let j = 0, a = o; j < n; j++, a += aStep) acc[a] = acc[a]! + xs[s + j]! + xs[s1 + j]! + xs[s2 + j]! + xs[s3 + j]!;
+      r += 4;
+    } else {
+      for (let j = 0, a = o; j < n; j++, a += aStep) acc[a] += xs[s + j]!;
+      r += 1;
+    }
+  }
+}
+
+function foldRuns(acc: Float64Array, xs: TensorData, { count, length: n, aStep, aStart, bStart }: StridedRuns, combine: (acc: number, x: number) => number): void {
+  for (let r = 0; r < count; r++) {
+    const s = bStart[r]!;
+    if (aStep === 0) {
+      let v = acc[aStart[r]!]!;
+      for (let j = s; j < s + n; j++) v = combine(v, xs[j]!);
+      acc[aStart[r]!] = v;
+    } else for (let j = 0, o = aStart[r]!; j < n; j++, o += aStep) acc[o] = combine(acc[o]!, xs[s + j]!);
+  }
+}
+
 function reduce<O extends ReduceOp>(op: O, init: (dtype: string) => number, combine: (acc: number, x: number) => number, vjp: PrimitiveRule<O>["vjp"]): PrimitiveRule<O> {
   return {
     shape: (arg, src) => {
@@ -49,12 +86,10 @@ function reduce<O extends ReduceOp>(op: O, init: (dtype: string) => number, comb
     eval: (arg, [x], out, env) => {
       const { t, data } = result(out, env);
       const acc = new Float64Array(data.length).fill(init(out.dtype));
-      const strides = resultStrides(x!.shape, arg.axes);
-      forEachIndex(x!.shape, (flat, idx) => {
-        let o = 0;
-        for (let d = 0; d < idx.length; d++) o += idx[d]! * strides[d]!;
-        acc[o] = combine(acc[o]!, x!.data[flat]!);
-      });
+      // x in row-major order (each result element folds its inputs in that order), as runs
+      const runs = stridedRuns(x!.shape, { offset: 0, strides: resultStrides(x!.shape, arg.axes) }, contiguous(x!.shape));
+      if (op === Op.ReduceSum) sumRuns(acc, x!.data, runs);
+      else foldRuns(acc, x!.data, runs, combine);
       // an empty sum is +0 (NumPy), not the -0 it starts from
       if (op === Op.ReduceSum && numel(x!.shape) === 0) acc.fill(0);
       if (out.dtype === "i32" && op === Op.ReduceSum) for (let i = 0; i < acc.length; i++) data[i] = acc[i]! | 0;
@@ -76,21 +111,26 @@ function argReduce<O extends ArgReduceOp>(op: O, better: (a: number, b: number) 
     },
     eval: (arg, [x], out, env) => {
       const { t, data } = result(out, env);
-      const best = new Float64Array(data.length);
-      const seen = new Uint8Array(data.length);
-      const strides = resultStrides(x!.shape, [arg.axis]);
-      forEachIndex(x!.shape, (flat, idx) => {
-        let o = 0;
-        for (let d = 0; d < idx.length; d++) o += idx[d]! * strides[d]!;
-        const v = x!.data[flat]!;
-        const b = best[o]!;
-        // the first NaN wins and stays; otherwise a strictly better value
-        if (!seen[o] || (b === b && (v !== v || better(v, b)))) {
-          best[o] = v;
-          data[o] = idx[arg.axis]!;
-          seen[o] = 1;
+      // x as [outer, n, inner] with n along the axis; result element [o, i] sees x[o, 0, i],
+      // x[o, 1, i], ... in order, starting from index 0
+      const xs = x!.data;
+      const n = x!.shape[arg.axis]!;
+      const inner = numel(x!.shape.slice(arg.axis + 1));
+      const outer = numel(x!.shape.slice(0, arg.axis));
+      for (let o = 0; o < outer; o++)
+        for (let i = 0; i < inner; i++) {
+          let best = xs[o * n * inner + i]!;
+          let at = 0;
+          for (let k = 1; k < n && best === best; k++) {
+            const v = xs[(o * n + k) * inner + i]!;
+            // the first NaN wins and stays; otherwise a strictly better value
+            if (v !== v || better(v, best)) {
+              best = v;
+              at = k;
+            }
+          }
+          data[o * inner + i] = at;
         }
-      });
       return t;
     },
     vjp: nonDifferentiable,
