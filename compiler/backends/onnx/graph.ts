@@ -109,7 +109,8 @@ export class OnnxGraph implements OnnxLowering {
   }
 
   scalar(value: number, e: ElemType): string {
-    const shown = Number.isNaN(value) ? "nan" : value === Infinity ? "inf" : value === -Infinity ? "minf" : Object.is(value, -0) ? "m0" : String(value).replace("-", "m");
+    const v = e === ElemType.FLOAT ? shortestF32(value) : String(value);
+    const shown = Number.isNaN(value) ? "nan" : value === Infinity ? "inf" : value === -Infinity ? "minf" : Object.is(value, -0) ? "m0" : v.replace("-", "m");
     return this.tensor(`${ELEM_NAMES[e]}_${shown}`, e, [], [value]);
   }
 
@@ -164,6 +165,16 @@ export class OnnxGraph implements OnnxLowering {
     }
     return this.batchDimValue;
   }
+}
+
+/** The shortest decimal that reads back as the same f32 as `x` (what an f32 initializer holds). */
+export function shortestF32(x: number): string {
+  const f = Math.fround(x);
+  for (let p = 1; p <= 9; p++) {
+    const s = String(Number(f.toPrecision(p)));
+    if (Math.fround(Number(s)) === f) return s;
+  }
+  return String(f);
 }
 
 function bytesKey(b: Uint8Array): string {
