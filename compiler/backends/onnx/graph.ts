@@ -167,6 +167,12 @@ export class OnnxGraph implements OnnxLowering {
   }
 }
 
+/** Reshape to `dims` (given as the value `shape`); a 0 in `dims` is a 0, not "copy this dim". */
+export function reshapeOp(g: OnnxLowering, x: string, shape: string, dims: readonly number[], out?: string): string {
+  const attrs: Attrs = dims.includes(0) ? { allowzero: int(1) } : {};
+  return g.op("Reshape", [x, shape], attrs, out);
+}
+
 /** The shortest decimal that reads back as the same f32 as `x` (what an f32 initializer holds). */
 export function shortestF32(x: number): string {
   const f = Math.fround(x);

@@ -25,9 +25,9 @@ import { Op, type ArgReduceOp, type ReduceOp } from "../../ir/ops.js";
 import type { Node } from "../../ir/node.js";
 import { isFloat } from "../../ir/dtype.js";
 import { shapesEqual } from "../../ir/shape.js";
-import type { OnnxLowering } from "./graph.js";
+import { reshapeOp, type OnnxLowering } from "./graph.js";
 import { OnnxExportError } from "./errors.js";
-import { ElemType as E, elemOf, int, ints, str, type Attrs } from "./proto.js";
+import { ElemType as E, elemOf, int, ints, str } from "./proto.js";
 import { threefryBits } from "./threefry.js";
 
 /** Lowers one IR node; returns the name of the value holding its result (see above). */
@@ -49,8 +49,7 @@ function reduce(g: OnnxLowering, opType: string, x: string, axes: readonly numbe
 /** `x` with the shape of `node`: nothing if it has it already. */
 function reshapeTo(g: OnnxLowering, x: string, from: readonly number[], node: Node, out?: string): string {
   if (shapesEqual(from, node.shape) && out === undefined) return x;
-  const attrs: Attrs = node.shape.includes(0) ? { allowzero: int(1) } : {};
-  return g.op("Reshape", [x, g.shapeValue(node)], attrs, out);
+  return reshapeOp(g, x, g.shapeValue(node), node.shape, out);
 }
 
 function direct<O extends Op>(opType: string): OnnxRule<O> {
@@ -170,8 +169,9 @@ function reduceRule<O extends ReduceOp>(opType: string): OnnxRule<O> {
     const { axes, keepdims } = n.arg as { axes: readonly number[]; keepdims: boolean };
     if (axes.length === 0) return x!;
     const dt = n.src[0]!.dtype;
-    // bool max/min (any/all) have kernels from opset 20
-    if (dt === "bool" && g.opset < 20) return cast(g, reduce(g, opType, cast(g, x!, E.INT32), axes, keepdims), E.BOOL, out);
+    // bool max/min (any/all) as uint8: over an empty group they give 0 and 255, so false and true
+    // (ORT's bool kernels, from opset 20, reject empty groups)
+    if (dt === "bool") return cast(g, reduce(g, opType, cast(g, x!, E.UINT8), axes, keepdims), E.BOOL, out);
     // ORT's int32 sums and products saturate; the interpreter's wrap (sums exactly, products
     // exactly while below 2^53, like its f64 accumulator): sum in int64, multiply in f64
     if (dt === "i32" && opType === "ReduceSum") return wrapToInt32(g, reduce(g, opType, cast(g, x!, E.INT64), axes, keepdims), out);
@@ -248,10 +248,10 @@ const pad: OnnxRule<Op.Pad> = (g, n, [x], out) => {
         padHi.push(inter[i]!);
       }
     });
-    cur = g.op("Reshape", [cur, g.shapeOf(expanded, expandedBatch)]);
+    cur = reshapeOp(g, cur, g.shapeOf(expanded, expandedBatch), expanded);
     cur = g.op("Pad", [cur, g.ints([...padHi.map(() => 0), ...padHi])]);
     shape = src.shape.map((d, i) => d * (1 + inter[i]!));
-    cur = g.op("Reshape", [cur, g.shapeOf(shape, batch)]);
+    cur = reshapeOp(g, cur, g.shapeOf(shape, batch), shape);
     high = hi.map((h, i) => h - inter[i]!);
   }
   const trim = high.map((h, i) => (h < 0 ? i : -1)).filter((i) => i >= 0);
@@ -281,7 +281,7 @@ const gather: OnnxRule<Op.Gather> = (g, n, [x, idx], out) => {
   if (k === 1) {
     // an embedding lookup: Gather on axis 0 with the index tuples' last axis dropped
     const lead = ix.shape.slice(0, -1);
-    const flat = g.op("Reshape", [idx!, g.shapeOf(lead, g.batchAxes(ix).filter((a) => a < lead.length))]);
+    const flat = reshapeOp(g, idx!, g.shapeOf(lead, g.batchAxes(ix).filter((a) => a < lead.length)), lead);
     let clamped: string;
     if (srcBatch.includes(0)) {
       const hi = g.op("Reshape", [cast(g, g.op("Sub", [g.batchSize(), g.ints([1])]), E.INT32), g.ints([])]);
@@ -322,7 +322,7 @@ const iota: OnnxRule<Op.Iota> = (g, n, _x, out) => {
   const lineIsShape = shapesEqual(line, n.shape);
   if (n.shape.length === 1) return g.op("Range", [g.scalar(0, e), limit, g.scalar(1, e)], {}, out);
   const r = g.op("Range", [g.scalar(0, e), limit, g.scalar(1, e)]);
-  const col = g.op("Reshape", [r, g.shapeOf(line, batch.includes(axis) ? [axis] : [])], {}, lineIsShape ? out : undefined);
+  const col = reshapeOp(g, r, g.shapeOf(line, batch.includes(axis) ? [axis] : []), line, lineIsShape ? out : undefined);
   return lineIsShape ? col : g.op("Expand", [col, g.shapeValue(n)], {}, out);
 };
 

@@ -16,7 +16,7 @@
 // folded while the graph is built.
 
 import type { Shape } from "../../ir/shape.js";
-import type { OnnxLowering } from "./graph.js";
+import { reshapeOp, type OnnxLowering } from "./graph.js";
 import { ElemType as E, int, str } from "./proto.js";
 
 const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
@@ -35,7 +35,7 @@ export function threefryBits(g: OnnxLowering, seed: string, salt: number, shape:
   const signed = g.op("Where", [g.op("Less", [x0, g.scalar(2147483648, E.INT64)]), x0, g.op("Sub", [x0, g.scalar(TWO32, E.INT64)])]);
   if (shape.length === 1 && g.opset >= 18) return g.op("Cast", [signed], { to: int(E.INT32) }, out); // already [n]
   const bits = g.op("Cast", [signed], { to: int(E.INT32) });
-  return g.op("Reshape", [bits, g.ints(shape)], {}, out);
+  return reshapeOp(g, bits, g.ints(shape), shape, out);
 }
 
 /** A u32 known at compile time, or the name of a UINT32 value. */
@@ -90,7 +90,7 @@ function threefryI64(g: OnnxLowering, seed: string, salt: number, n: number): st
   const k1 = salt >>> 0;
   const k2 = valueOf({ planes: xorPlanes(bitsOf(k0, 0), constPlanes((KS_PARITY ^ k1) >>> 0, 0)), off: 0 }, false);
   const ks: (number | string)[] = [k0, k1, k2];
-  const counter = g.op("Reshape", [g.op("Range", [i64(0), i64(n), i64(1)]), g.ints([n, 1])]);
+  const counter = reshapeOp(g, g.op("Range", [i64(0), i64(n), i64(1)]), g.ints([n, 1]), [n, 1]);
   let x0 = mod32(g.op("Add", [counter, k0])); // [n, 1]
   let x1: number | Planes = k1;
   const addTo = (x: string, v: number | string) => mod32(g.op("Add", [x, typeof v === "number" ? i64(v) : v]));

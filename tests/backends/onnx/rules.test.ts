@@ -5,13 +5,16 @@
 // movement exactly). The opset-17 models also go through onnx.checker (full_check) at the end.
 
 import fc from "fast-check";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+import type { IrBuilder } from "../../../compiler/ir/builder.js";
+import type { DType } from "../../../compiler/ir/dtype.js";
+import type { Node } from "../../../compiler/ir/node.js";
 import { ALL_OPS, Op } from "../../../compiler/ir/ops.js";
 import { onnxRules } from "../../../compiler/backends/onnx/rules.js";
 import { emitModel } from "../../../compiler/backends/onnx/emit.js";
 import { interpret } from "../../../runtime/interp.js";
 import { CHECKER_SKIPPED, checkModels, mismatch, onnxCheckerAvailable, runModel } from "./helpers.js";
-import { OP_CASES, makeCase, type Case } from "./cases.js";
+import { OP_CASES, makeCase, type Case, type Values } from "./cases.js";
 
 const FC_SEED = Number(process.env.FC_SEED ?? 20261123);
 const RUNS = Number(process.env.ONNX_RUNS ?? 25);
@@ -93,8 +96,32 @@ describe("semantics at the edges", () => {
   });
 });
 
-afterAll(() => {
-  /* the checker runs in its own test below; nothing to clean up */
+describe("empty tensors", () => {
+  // the pipeline's dce removes most computations of empty tensors, but the emitter handles them
+  const cases: [string, (b: IrBuilder, inp: (d: DType, s: readonly number[], k: Values) => Node) => Node][] = [
+    ["any/all of nothing", (b, inp) => b.node(Op.ReduceMax, { axes: [1], keepdims: false }, [inp("bool", [2, 0], "bool")])],
+    ["all of nothing", (b, inp) => b.node(Op.ReduceMin, { axes: [0, 1], keepdims: true }, [inp("bool", [0, 3], "bool")])],
+    ["sum of nothing", (b, inp) => b.node(Op.ReduceSum, { axes: [1], keepdims: false }, [inp("f32", [2, 0], "finite")])],
+    ["i32 sum of nothing", (b, inp) => b.node(Op.ReduceSum, { axes: [1], keepdims: false }, [inp("i32", [2, 0], "full")])],
+    ["max of nothing", (b, inp) => b.node(Op.ReduceMax, { axes: [0], keepdims: false }, [inp("f32", [0, 2], "finite")])],
+    ["product of nothing", (b, inp) => b.node(Op.ReduceProd, { axes: [1], keepdims: false }, [inp("i32", [3, 0], "full")])],
+    ["reshape to a 0 dim", (b, inp) => b.node(Op.Reshape, { shape: [3, 0, 2] }, [inp("f32", [0, 6], "general")])],
+    ["interior padding next to an empty axis", (b, inp) => b.node(Op.Pad, { lo: [1, 0], hi: [2, 1], interior: [2, 1] }, [inp("i32", [2, 0], "full")])],
+    ["random_bits [0, 3]", (b, inp) => b.node(Op.RandomBits, { shape: [0, 3], salt: 5 }, [inp("i32", [], "full")])],
+    ["constant [0, 2]", (b) => b.constant(1.5, "f32", [0, 2])],
+    ["iota [0, 3]", (b) => b.node(Op.Iota, { axis: 1, dtype: "i32", shape: [0, 3] }, [])],
+    ["matmul over K = 0", (b, inp) => b.node(Op.MatMul, null, [inp("f32", [2, 0], "finite"), inp("f32", [0, 3], "finite")])],
+    ["concat with an empty operand", (b, inp) => b.node(Op.Concat, { axis: 0 }, [inp("f32", [0, 2], "finite"), inp("f32", [2, 2], "finite")])],
+    ["slice to nothing", (b, inp) => b.node(Op.Slice, { starts: [1, 0], stops: [1, 2], steps: [1, 1] }, [inp("f32", [3, 2], "finite")])],
+    ["broadcast to [0, 3]", (b, inp) => b.node(Op.Broadcast, { shape: [0, 3] }, [inp("f32", [1, 3], "finite")])],
+    ["gather with no index tuples", (b, inp) => b.node(Op.Gather, null, [inp("f32", [4, 2], "finite"), inp("i32", [0, 1], "index")])],
+    ["scatter_add of nothing", (b, inp) => b.node(Op.ScatterAdd, { shape: [4, 2] }, [inp("i32", [0, 1], "index"), inp("f32", [0, 2], "finite")])],
+  ];
+  for (const [label, build] of cases) {
+    test(label, async () => {
+      await check(makeCase(7, { rtol: 0, atol: 0 }, build), [17, 18, 23], label, true);
+    });
+  }
 });
 
 test("onnx.checker (full_check) accepts the opset-17 models", (ctx) => {
