@@ -80,6 +80,7 @@ export function evaluate(roots: readonly Node[], inputs: ReadonlyMap<string, Ten
       }
     }
   });
+  pool.retire();
   return roots.map((r) => values.get(r)!);
 }
 

@@ -27,11 +27,13 @@ export function allocData(dtype: DType, n: number, mode: FloatMode = "f32"): Ten
 type ArrayKind = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
 
 /**
- * Arrays recycled within one evaluation. While a pool is active (`withPool`), `allocData`
- * allocates through it; the interpreter hands back (`release`) the arrays of values it no longer
- * needs, and a later allocation of the same kind and length gets one of them, zero-filled. A
- * fresh large array costs page faults and garbage collection; clearing a used one is cheap.
- * Only arrays this pool allocated are ever reused, and only large ones (small arrays are cheap).
+ * Arrays recycled by the interpreter. While a pool is active (`withPool`), `allocData` allocates
+ * through it; the interpreter hands back (`release`) the arrays of values it no longer needs, and
+ * a later allocation of the same kind and length gets one of them, zero-filled. A fresh large
+ * array costs page faults and garbage collection; clearing a used one is cheap. When the
+ * evaluation ends (`retire`) its free arrays are kept for the next evaluations, weakly: the next
+ * garbage collection after the current job may free them. Only arrays given out by this pool are
+ * ever released to it, and only large ones are recycled (small arrays are cheap).
  */
 export class ArrayPool {
   private readonly free = new Map<string, TensorData[]>();
@@ -39,25 +41,47 @@ export class ArrayPool {
 
   alloc(kind: ArrayKind, n: number): TensorData {
     if (n < POOLED) return new kind(n);
-    const reused = this.free.get(`${kind.name}:${n}`)?.pop();
-    if (reused !== undefined) return reused.fill(0);
-    const data = new kind(n);
+    const key = `${kind.name}:${n}`;
+    const reused = this.free.get(key)?.pop() ?? takeSpare(key);
+    const data = reused?.fill(0) ?? new kind(n);
     this.allocated.add(data);
     return data;
   }
 
-  /** Whether this pool allocated `data` (which may then be released to it). */
+  /** Whether this pool gave out `data` (which may then be released to it). */
   owns(data: TensorData): boolean {
     return this.allocated.has(data);
   }
 
-  /** `data` (allocated by this pool) is not used any more. */
+  /** `data` (given out by this pool) is not used any more. */
   release(data: TensorData): void {
     const key = `${data.constructor.name}:${data.length}`;
     const list = this.free.get(key);
     if (list) list.push(data);
     else this.free.set(key, [data]);
   }
+
+  /** The evaluation is over: its free arrays become spares for the next ones. */
+  retire(): void {
+    for (const [key, list] of this.free) {
+      const refs = (spare.get(key) ?? []).filter((r) => r.deref() !== undefined);
+      for (const data of list) refs.push(new WeakRef(data));
+      spare.set(key, refs);
+    }
+    this.free.clear();
+  }
+}
+
+/** Free arrays of finished evaluations, by kind and length, weakly held. */
+const spare = new Map<string, WeakRef<TensorData>[]>();
+
+function takeSpare(key: string): TensorData | undefined {
+  const refs = spare.get(key);
+  while (refs && refs.length > 0) {
+    const data = refs.pop()!.deref();
+    if (data !== undefined) return data;
+  }
+  return undefined;
 }
 
 /** Arrays shorter than this are allocated afresh (cheap for V8) and never recycled. */

@@ -6,7 +6,8 @@
 // element), on fast-check shapes (empty and size-1 axes included, and long axes for the
 // block-copy paths), values with -0, NaN, infinities and ties, in f32 and f64 modes, by comparing
 // the bytes of the typed arrays. A last property runs random graphs through `interpret` (which
-// recycles arrays) and through the rules one node at a time with fresh arrays.
+// recycles arrays, also from one run to the next) and through the rules one node at a time with
+// fresh arrays.
 
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
@@ -469,13 +470,18 @@ describe("interpret recycles arrays without changing any value", () => {
         for (const mode of MODES) {
           const input = make("f32", [m, n], mode, seed);
           const got = interpret(fn, { x: input }, { float64: mode === "f64" });
+          // a second run recycles the first one's free arrays, never its outputs or inputs
+          const again = interpret(fn, { x: input }, { float64: mode === "f64" });
           // reference: every node evaluated with fresh arrays, nothing released
           const env: EvalEnv = { mode, input: () => input };
           const fresh = new Map<Node, Tensor>();
           for (const node of toposort(Object.values(outputs))) {
             fresh.set(node, ruleOf(node.op).eval(node.arg, node.src.map((s) => fresh.get(s)!), node, env));
           }
-          for (const [name, node] of Object.entries(outputs)) expectSame(got[name]!, fresh.get(node)!);
+          for (const [name, node] of Object.entries(outputs)) {
+            expectSame(got[name]!, fresh.get(node)!);
+            expectSame(again[name]!, fresh.get(node)!);
+          }
         }
       }),
       { seed: FC_SEED, numRuns: 60 },

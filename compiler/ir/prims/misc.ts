@@ -32,47 +32,78 @@ function matmulShape(a: Aval, b: Aval): Aval {
 /**
  * out[i, j] = the sum over p = 0, 1, ..., k-1 of a[i, p] * b[p, j], for row-major m x k and k x n
  * matrices at the given offsets: accumulated in that order in an f64 number (i32: wrapping) and
- * stored once (rounded to the result's storage).
+ * stored once (rounded to the result's storage). Float rows go two at a time (each b element
+ * read serves both), then a last odd row (and i32 rows) one at a time.
  */
 function matmulInto(out: TensorData, oo: number, as: TensorData, ao: number, bs: TensorData, bo: number, m: number, k: number, n: number, int: boolean): void {
-  for (let i = 0; i < m; i++) {
-    const ai = ao + i * k; // row i of a
-    let j = 0;
-    // floats: eight columns at a time, each summed over p in increasing order in its own f64
-    // local (the same sums as one column at a time; a's element is read once for the eight)
-    if (!int)
-      for (; j + 8 <= n; j += 8) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        for (let p = 0, bp = bo + j; p < k; p++, bp += n) {
-          const x = as[ai + p]!;
-          s0 += x * bs[bp]!;
-          s1 += x * bs[bp + 1]!;
-          s2 += x * bs[bp + 2]!;
-          s3 += x * bs[bp + 3]!;
-          s4 += x * bs[bp + 4]!;
-          s5 += x * bs[bp + 5]!;
-          s6 += x * bs[bp + 6]!;
-          s7 += x * bs[bp + 7]!;
-        }
-        const o = oo + i * n + j;
-        out[o] = s0;
-        out[o + 1] = s1;
-        out[o + 2] = s2;
-        out[o + 3] = s3;
-        out[o + 4] = s4;
-        out[o + 5] = s5;
-        out[o + 6] = s6;
-        out[o + 7] = s7;
-      }
-    for (; j < n; j++) {
-      let acc = 0;
-      for (let p = 0; p < k; p++) {
-        const x = as[ai + p]!;
-        const y = bs[bo + p * n + j]!;
-        acc = int ? (acc + Math.imul(x, y)) | 0 : acc + x * y;
-      }
-      out[oo + i * n + j] = acc;
+  let i = 0;
+  if (!int) for (; i + 2 <= m; i += 2) twoRows(out, oo + i * n, as, ao + i * k, bs, bo, k, n);
+  for (; i < m; i++) oneRow(out, oo + i * n, as, ao + i * k, bs, bo, k, n, int);
+}
+
+/** Two rows of a (floats, at `ai` and `ai + k`) times b, into out's rows at `oi` and `oi + n`. */
+function twoRows(out: TensorData, oi: number, as: TensorData, ai: number, bs: TensorData, bo: number, k: number, n: number): void {
+  const a0 = ai;
+  const a1 = ai + k;
+  let j = 0;
+  // eight columns at a time, each sum over p in increasing order in its own f64 local
+  for (; j + 8 <= n; j += 8) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0; // row 0
+    let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0; // row 1
+    for (let p = 0, bp = bo + j; p < k; p++, bp += n) {
+      const x = as[a0 + p]!;
+      const y = as[a1 + p]!;
+      let b = bs[bp]!;
+      s0 += x * b; t0 += y * b; b = bs[bp + 1]!;
+      s1 += x * b; t1 += y * b; b = bs[bp + 2]!;
+      s2 += x * b; t2 += y * b; b = bs[bp + 3]!;
+      s3 += x * b; t3 += y * b; b = bs[bp + 4]!;
+      s4 += x * b; t4 += y * b; b = bs[bp + 5]!;
+      s5 += x * b; t5 += y * b; b = bs[bp + 6]!;
+      s6 += x * b; t6 += y * b; b = bs[bp + 7]!;
+      s7 += x * b; t7 += y * b;
     }
+    const o0 = oi + j;
+    const o1 = oi + n + j;
+    out[o0] = s0; out[o0 + 1] = s1; out[o0 + 2] = s2; out[o0 + 3] = s3; out[o0 + 4] = s4; out[o0 + 5] = s5; out[o0 + 6] = s6; out[o0 + 7] = s7;
+    out[o1] = t0; out[o1 + 1] = t1; out[o1 + 2] = t2; out[o1 + 3] = t3; out[o1 + 4] = t4; out[o1 + 5] = t5; out[o1 + 6] = t6; out[o1 + 7] = t7;
+  }
+  for (; j < n; j++) {
+    let s = 0;
+    let t = 0;
+    for (let p = 0; p < k; p++) {
+      const b = bs[bo + p * n + j]!;
+      s += as[a0 + p]! * b;
+      t += as[a1 + p]! * b;
+    }
+    out[oi + j] = s;
+    out[oi + n + j] = t;
+  }
+}
+
+/** One row of a (at `ai`) times b, into out's row at `oi`. */
+function oneRow(out: TensorData, oi: number, as: TensorData, ai: number, bs: TensorData, bo: number, k: number, n: number, int: boolean): void {
+  let j = 0;
+  // floats: eight columns at a time, each sum over p in increasing order in its own f64 local
+  if (!int)
+    for (; j + 8 <= n; j += 8) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      for (let p = 0, bp = bo + j; p < k; p++, bp += n) {
+        const x = as[ai + p]!;
+        s0 += x * bs[bp]!; s1 += x * bs[bp + 1]!; s2 += x * bs[bp + 2]!; s3 += x * bs[bp + 3]!;
+        s4 += x * bs[bp + 4]!; s5 += x * bs[bp + 5]!; s6 += x * bs[bp + 6]!; s7 += x * bs[bp + 7]!;
+      }
+      const o = oi + j;
+      out[o] = s0; out[o + 1] = s1; out[o + 2] = s2; out[o + 3] = s3; out[o + 4] = s4; out[o + 5] = s5; out[o + 6] = s6; out[o + 7] = s7;
+    }
+  for (; j < n; j++) {
+    let acc = 0;
+    for (let p = 0; p < k; p++) {
+      const x = as[ai + p]!;
+      const y = bs[bo + p * n + j]!;
+      acc = int ? (acc + Math.imul(x, y)) | 0 : acc + x * y;
+    }
+    out[oi + j] = acc;
   }
 }
 
