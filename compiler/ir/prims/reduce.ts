@@ -63,6 +63,7 @@ function sumRuns(acc: Float64Array, xs: TensorData, { count, length: n, aStep, a
   }
 }
 
+/** max, min and prod, through `combine`. */
 function foldRuns(acc: Float64Array, xs: TensorData, { count, length: n, aStep, aStart, bStart }: StridedRuns, combine: (acc: number, x: number) => number): void {
   for (let r = 0; r < count; r++) {
     const s = bStart[r]!;
