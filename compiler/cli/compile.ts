@@ -1,6 +1,6 @@
-// `lip compile FILE --target ir`: checks the file, lowers an experiment to the tensor IR and
-// prints it: the training step (default), the init, inference or data functions, before or
-// after the optimisation pipeline. (The ONNX and WGSL targets come with their backends.)
+// `lip compile FILE --target ir|onnx`. With `ir`: prints the tensor IR of an experiment (the
+// training step by default; the init, inference or data functions; before or after the pass
+// pipeline). With `onnx`: writes the portable artifacts (onnx-export.ts).
 
 import { defineCommand, Exit, useColor } from "./command.js";
 
@@ -12,7 +12,10 @@ export const compileCommand = defineCommand({
     "gradients, optimizer and constraints as one training-step function) and prints it.",
   positionals: { name: "FILE", help: "the .lip file", min: 1, max: 1 },
   flags: [
-    { kind: "enum", name: "target", values: ["ir"], default: "ir", help: "what to compile to (ir: the tensor IR as text)" },
+    { kind: "enum", name: "target", values: ["ir", "onnx"], default: "ir", help: "ir: print the tensor IR; onnx: write the training-step and inference models, the initial values and a manifest" },
+    { kind: "string", name: "out", valueName: "DIR", help: "where to write the ONNX artifacts (default: <experiment>-onnx)" },
+    { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset (17 to 23; newer opsets use newer native ops)" },
+    { kind: "bool", name: "stats", help: "print one JSON object with the size of the emitted training step" },
     { kind: "string", name: "experiment", valueName: "NAME", help: "the experiment to compile (needed when the file has several)" },
     { kind: "enum", name: "function", values: ["step", "init", "infer", "data", "all"], default: "step", help: "which function to print" },
     { kind: "enum", name: "stage", values: ["lowered", "optimized"], default: "optimized", help: "print the IR as lowered, or after the pass pipeline" },
@@ -30,6 +33,13 @@ export const compileCommand = defineCommand({
     const { runPipeline } = await import("../passes/pipeline.js");
     const compiled = await lowerOrReport(r, flags.experiment, { seed: flags.seed ?? 0 }, io, useColor(flags.color, io));
     if (compiled === null) return Exit.Failure;
+    if (flags.target === "onnx") {
+      // inference runs in evaluation mode (`training` false: no dropout, running batch statistics)
+      const evaluation = await lowerOrReport(r, compiled.name, { seed: flags.seed ?? 0, training: false }, io, useColor(flags.color, io));
+      if (evaluation === null) return Exit.Failure;
+      const { writeOnnxArtifacts } = await import("./onnx-export.js");
+      return writeOnnxArtifacts(compiled, evaluation, { out: flags.out ?? `${compiled.name}-onnx`, opset: flags.opset, stats: flags.stats, seed: flags.seed ?? 0 }, io);
+    }
     const fns = { step: compiled.step, init: compiled.init, infer: compiled.infer, data: compiled.data.fn };
     const chosen = flags.function === "all" ? (["data", "init", "step", "infer"] as const) : [flags.function as keyof typeof fns];
     const texts = chosen.map((k) => printFunction(flags.stage === "optimized" ? runPipeline(fns[k]) : fns[k]));

@@ -17,7 +17,10 @@ export const runCommand = defineCommand({
   positionals: { name: "FILE", help: "the .lip file", min: 1, max: 1 },
   flags: [
     { kind: "string", name: "experiment", valueName: "NAME", help: "the experiment to run (needed when the file has several)" },
-    { kind: "enum", name: "backend", values: ["reference"], default: "reference", help: "where to run the training step (reference: the interpreter)" },
+    { kind: "enum", name: "backend", values: ["onnx", "reference"], default: "onnx", help: "where to run the training step (onnx: ONNX Runtime on the CPU; reference: Lip's interpreter)" },
+    { kind: "int", name: "threads", valueName: "N", min: 1, help: "ONNX Runtime's intra-op threads (default: its own choice)" },
+    { kind: "enum", name: "ort-optimization", values: ["disabled", "basic", "extended", "all"], default: "all", help: "ONNX Runtime's graph optimization level" },
+    { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset of the training step run by ONNX Runtime" },
     { kind: "int", name: "steps", valueName: "N", min: 0, help: "train for N steps instead of the experiment's `steps`" },
     { kind: "int", name: "seed", valueName: "N", default: 0, help: "the seed of initialisers, shuffling and splits" },
     { kind: "list", name: "set", valueName: "NAME=VALUE", help: "override a constant `let` of the experiment (repeatable)" },
@@ -62,7 +65,12 @@ export const runCommand = defineCommand({
     }
     const outDir = flags.resume ?? flags.out ?? join("runs", `${name}-${timestamp()}`);
     try {
-      const summary = await train(compiled, new ReferenceBackend(compiled), {
+      let backend;
+      if (flags.backend === "onnx") {
+        const { OnnxBackend } = await import("../../runtime/onnx/backend.js");
+        backend = await OnnxBackend.create(compiled, { opset: flags.opset, optimization: flags["ort-optimization"], ...(flags.threads !== undefined ? { threads: flags.threads } : {}) });
+      } else backend = new ReferenceBackend(compiled);
+      const summary = await train(compiled, backend, {
         outDir,
         seed: flags.seed,
         logPath: flags.log,
@@ -86,6 +94,8 @@ export const runCommand = defineCommand({
       return Exit.Ok;
     } catch (err) {
       if (err instanceof RunError || err instanceof DataFileError) return fail(io, err.message);
+      const { OnnxExportError } = await import("../backends/onnx/errors.js");
+      if (err instanceof OnnxExportError) return fail(io, `${err.message} (run with --backend reference, or another --opset)`);
       throw err;
     }
   },

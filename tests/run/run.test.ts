@@ -25,7 +25,7 @@ describe("lip run examples/quickstart.lip", () => {
   test("exits 0 with a summary", () => {
     expect(r.stderr).not.toMatch(/error|internal/i);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^quickstart: 1000 steps in [\d.]+ s \([\d.]+ steps\/s, reference\)$/m);
+    expect(r.stdout).toMatch(/^quickstart: 1000 steps in [\d.]+ s \([\d.]+ steps\/s, onnx\)$/m); // ONNX Runtime is the default backend
     expect(r.stdout).toContain(`run folder: ${out}`);
   });
 
@@ -203,5 +203,20 @@ describe("run flags", () => {
     const r = lip(["check", ...files]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
+  });
+});
+
+describe("backends agree", () => {
+  test("50 steps of the quickstart on ONNX Runtime and on the reference interpreter: losses within 1e-4", () => {
+    const dir = tmp();
+    const a = lip(["run", "examples/quickstart.lip", "--steps", "50", "--backend", "onnx", "--out", join(dir, "onnx"), "--quiet"]);
+    const b = lip(["run", "examples/quickstart.lip", "--steps", "50", "--backend", "reference", "--out", join(dir, "ref"), "--quiet"]);
+    expect(a.status).toBe(0);
+    expect(b.status).toBe(0);
+    const losses = (d: string) => readFileSync(join(dir, d, "log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).loss as number);
+    const x = losses("onnx");
+    const y = losses("ref");
+    expect(x).toHaveLength(50);
+    x.forEach((v, i) => expect(Math.abs(v - y[i]!) / Math.abs(y[i]!), `step ${i}: ${v} vs ${y[i]}`).toBeLessThan(1e-4));
   });
 });
