@@ -39,7 +39,7 @@ export function rng(seed: number): () => number {
 
 export type Values = "general" | "finite" | "unit" | "nearOne" | "ties" | "full" | "small" | "tiny" | "bool" | "index";
 
-const FLOAT_SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.5, 2.5, -2.5, 1e30, -1e30, 3e9, -3e9, -2147483648, 2147483647.5];
+const FLOAT_SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.5, 2.5, -2.5, 1e30, -1e30, 3e9, -3e9, -2147483648, 2147483647.5, 1e300, -1e-300];
 const INT_SPECIALS = [0, 1, -1, 2, -2, -2147483648, 2147483647, -2147483647];
 
 /** One value of a kind (for i32, an integer in range; for bool, 0 or 1). */
@@ -164,7 +164,7 @@ function allCases(): OpCases[] {
   for (const op of [Op.Eq, Op.Ne, Op.And, Op.Or]) out.push(binaryCases(op, "bool", "bool", EXACT));
 
   // ---- where, cast
-  for (const d of ["f32", "i32", "bool"] as const) {
+  for (const d of ["f32", "f64", "i32", "bool"] as const) {
     out.push({
       label: `where ${d}`,
       op: Op.Where,
@@ -196,13 +196,15 @@ function allCases(): OpCases[] {
   out.push(reduceCase(Op.ReduceSum, "i32", "full", EXACT));
   for (const op of [Op.ReduceMax, Op.ReduceMin] as const) {
     out.push(reduceCase(op, "f32", "general", EXACT));
+    out.push(reduceCase(op, "f64", "general", EXACT));
     out.push(reduceCase(op, "i32", "full", EXACT));
     out.push(reduceCase(op, "bool", "bool", EXACT));
   }
   out.push(reduceCase(Op.ReduceProd, "f32", "nearOne", { rtol: 1e-5, atol: 1e-6 }, 3));
+  out.push(reduceCase(Op.ReduceProd, "f64", "nearOne", F64, 3));
   out.push(reduceCase(Op.ReduceProd, "i32", "tiny", EXACT, 3));
   for (const op of [Op.ArgMax, Op.ArgMin] as const)
-    for (const [d, kind] of [["f32", "ties"], ["i32", "tiny"], ["bool", "bool"]] as const) {
+    for (const [d, kind] of [["f32", "ties"], ["f64", "ties"], ["i32", "tiny"], ["bool", "bool"]] as const) {
       out.push({
         label: `${op} ${d}`,
         op,
@@ -225,8 +227,8 @@ function allCases(): OpCases[] {
   }
 
   // ---- movement (exact copies), for every dtype
-  for (const d of ["f32", "i32", "bool"] as const) {
-    const kind: Values = d === "f32" ? "general" : d === "i32" ? "full" : "bool";
+  for (const d of ["f32", "f64", "i32", "bool"] as const) {
+    const kind: Values = d === "f32" || d === "f64" ? "general" : d === "i32" ? "full" : "bool";
     out.push({
       label: `reshape ${d}`,
       op: Op.Reshape,
@@ -286,8 +288,8 @@ function allCases(): OpCases[] {
   }
 
   // ---- indexing
-  for (const d of ["f32", "i32", "bool"] as const) {
-    const kind: Values = d === "f32" ? "general" : d === "i32" ? "full" : "bool";
+  for (const d of ["f32", "f64", "i32", "bool"] as const) {
+    const kind: Values = d === "f32" || d === "f64" ? "general" : d === "i32" ? "full" : "bool";
     out.push({
       label: `gather ${d}`,
       op: Op.Gather,
@@ -296,7 +298,7 @@ function allCases(): OpCases[] {
         .map(([x, k, lead, seed]) => makeCase(seed, EXACT, (b, inp) => b.node(Op.Gather, null, [inp(d, x, kind), inp("i32", [...lead, k], "index")]))),
     });
   }
-  for (const [d, kind, tol] of [["f32", "finite", { rtol: 1e-5, atol: 1e-5 }], ["i32", "full", EXACT]] as const) {
+  for (const [d, kind, tol] of [["f32", "finite", { rtol: 1e-5, atol: 1e-5 }], ["f64", "finite", F64], ["i32", "full", EXACT]] as const) {
     out.push({
       label: `scatter_add ${d}`,
       op: Op.ScatterAdd,
