@@ -5,5 +5,6 @@ import type { Command } from "./command.js";
 import { checkCommand } from "./check.js";
 import { compileCommand } from "./compile.js";
 import { runCommand } from "./run.js";
+import { testCommand } from "./test.js";
 
-export const commands: readonly Command[] = [runCommand, checkCommand, compileCommand];
+export const commands: readonly Command[] = [runCommand, checkCommand, compileCommand, testCommand];

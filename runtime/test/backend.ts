@@ -1,0 +1,115 @@
+// Where a property is evaluated. A PropertyBackend compiles one specialisation of a lowered
+// property (an IR function of the generated values, for one choice of sizes) and runs it on
+// host tensors. The runner calls `compile` once per size tuple and `run` once per case, so a
+// backend with an expensive compilation (an ONNX session, a WebGPU pipeline) pays it once per
+// shape. Both may be asynchronous.
+//
+// Backends are found by name in a registry of providers. `reference` (the interpreter) is always
+// there; `onnx` and `webgpu` are known names whose providers say why they are not available
+// until their runtimes register a real one with `registerPropertyBackend` (see docs/testing.md).
+
+import type { IrFunction } from "../../compiler/ir/function.js";
+import { interpret } from "../interp.js";
+import type { Tensor } from "../tensor.js";
+
+export type Outputs = Readonly<Record<string, Tensor>>;
+
+/** One specialisation of a property, compiled for a backend. */
+export interface CompiledProperty {
+  /** Evaluates every output of the function on the generated values (inputs by name). */
+  run(inputs: Readonly<Record<string, Tensor>>): Outputs | Promise<Outputs>;
+}
+
+export interface PropertyBackend {
+  /** The name shown in reports (`reference`, `onnx`, ...). */
+  readonly name: string;
+  /**
+   * Compiles a function whose inputs are a property's generated values and whose outputs are
+   * bool scalars (`where_i`, `assert_i`) and, for counterexamples and differential testing,
+   * tensors of any dtype. Throwing rejects the property on this backend (reported as an error).
+   */
+  compile(fn: IrFunction): CompiledProperty | Promise<CompiledProperty>;
+  /** Releases what the backend holds (sessions, devices); called once after the last run. */
+  dispose?(): void | Promise<void>;
+}
+
+/** How a backend is found by name. `create` throws BackendUnavailable when it cannot run here. */
+export interface BackendProvider {
+  readonly name: string;
+  /** One line for help texts. */
+  readonly description: string;
+  create(): PropertyBackend | Promise<PropertyBackend>;
+}
+
+/** A known backend that cannot run in this build or on this machine. */
+export class BackendUnavailable extends Error {
+  constructor(
+    readonly backend: string,
+    readonly reason: string,
+  ) {
+    super(`backend \`${backend}\` is not available: ${reason}`);
+    this.name = "BackendUnavailable";
+  }
+}
+
+/** A backend name nobody registered. */
+export class UnknownBackend extends Error {
+  constructor(
+    readonly backend: string,
+    readonly known: readonly string[],
+  ) {
+    super(`unknown backend \`${backend}\`; known backends: ${known.map((k) => `\`${k}\``).join(", ")}`);
+    this.name = "UnknownBackend";
+  }
+}
+
+/** The reference interpreter (runtime/interp.ts); `float64` interprets f32 in f64. */
+export class ReferenceBackend implements PropertyBackend {
+  readonly name: string;
+  constructor(private readonly opts: { readonly float64?: boolean; readonly name?: string } = {}) {
+    this.name = opts.name ?? "reference";
+  }
+  compile(fn: IrFunction): CompiledProperty {
+    const float64 = this.opts.float64 === true;
+    return { run: (inputs) => interpret(fn, inputs, { float64 }) };
+  }
+}
+
+const providers = new Map<string, BackendProvider>();
+
+/** Adds (or replaces) the provider of a backend name. */
+export function registerPropertyBackend(provider: BackendProvider): void {
+  providers.set(provider.name, provider);
+}
+
+/** The registered names, in registration order. */
+export function propertyBackendNames(): string[] {
+  return [...providers.keys()];
+}
+
+export function propertyBackendProvider(name: string): BackendProvider | undefined {
+  return providers.get(name);
+}
+
+/** The backend called `name`. Throws UnknownBackend or BackendUnavailable. */
+export async function openPropertyBackend(name: string): Promise<PropertyBackend> {
+  const p = providers.get(name);
+  if (p === undefined) throw new UnknownBackend(name, propertyBackendNames());
+  return await p.create();
+}
+
+function notYet(name: string, description: string, reason: string): BackendProvider {
+  return {
+    name,
+    description,
+    create() {
+      throw new BackendUnavailable(name, reason);
+    },
+  };
+}
+
+registerPropertyBackend({ name: "reference", description: "the reference interpreter (always available)", create: () => new ReferenceBackend() });
+registerPropertyBackend(
+  notYet("onnx", "ONNX Runtime (runtime/onnx/)", "the ONNX runtime does not provide a property backend yet (runtime/onnx/ must register one with registerPropertyBackend); use `--backend reference`"),
+);
+registerPropertyBackend(notYet("webgpu", "WebGPU", "there is no WebGPU runtime in this build yet; use `--backend reference`"));
