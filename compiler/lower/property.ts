@@ -37,7 +37,8 @@ export interface PropertyInfo {
 
 export interface LoweredProperty {
   readonly fn: IrFunction; // inputs: the generators; outputs: `where_<i>` and `assert_<i>` (bool scalars)
-  readonly asserts: readonly { readonly output: string; readonly text: string; readonly span: Span }[];
+  /** Each assert's output, its text, and the tolerances its `rtol:`/`atol:` options set. */
+  readonly asserts: readonly { readonly output: string; readonly text: string; readonly span: Span; readonly tolerance: { readonly rtol?: number; readonly atol?: number } }[];
   readonly wheres: readonly string[];
 }
 
@@ -98,7 +99,7 @@ export function lowerProperty(r: CheckResult, info: PropertyInfo, sizes: Readonl
   for (const [k, v] of Object.entries(sizes)) env.define(k, numV(v, "int"));
   const inputs: { name: string; node: Node }[] = [];
   const outputs: { name: string; node: Node }[] = [];
-  const asserts: { output: string; text: string; span: Span }[] = [];
+  const asserts: { output: string; text: string; span: Span; tolerance: { rtol?: number; atol?: number } }[] = [];
   const wheres: string[] = [];
   const all = (v: LVal): Node => {
     const n = lw.node(v, "bool");
@@ -132,7 +133,7 @@ export function lowerProperty(r: CheckResult, info: PropertyInfo, sizes: Readonl
         const name = `assert_${asserts.length}`;
         outputs.push({ name, node: all(lw.expr(s.expr, env, noParams)) });
         lw.tolerance = {};
-        asserts.push({ output: name, text: printExpr(s.expr), span: s.span });
+        asserts.push({ output: name, text: printExpr(s.expr), span: s.span, tolerance: tol });
         break;
       }
       default:

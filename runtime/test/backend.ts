@@ -4,9 +4,9 @@
 // backend with an expensive compilation (an ONNX session, a WebGPU pipeline) pays it once per
 // shape. Both may be asynchronous.
 //
-// Backends are found by name in a registry of providers. `reference` (the interpreter) is always
-// there; `onnx` and `webgpu` are known names whose providers say why they are not available
-// until their runtimes register a real one with `registerPropertyBackend` (see docs/testing.md).
+// Backends are found by name in a registry of providers: `reference` (the interpreter) and
+// `onnx` (ONNX Runtime) run here; `webgpu` is a known name whose provider says why it is not
+// available until its runtime registers a real one with `registerPropertyBackend`.
 
 import type { IrFunction } from "../../compiler/ir/function.js";
 import { interpret } from "../interp.js";
@@ -109,7 +109,9 @@ function notYet(name: string, description: string, reason: string): BackendProvi
 }
 
 registerPropertyBackend({ name: "reference", description: "the reference interpreter (always available)", create: () => new ReferenceBackend() });
-registerPropertyBackend(
-  notYet("onnx", "ONNX Runtime (runtime/onnx/)", "the ONNX runtime does not provide a property backend yet (runtime/onnx/ must register one with registerPropertyBackend); use `--backend reference`"),
-);
+registerPropertyBackend({
+  name: "onnx",
+  description: "ONNX Runtime on the CPU (runtime/onnx/)",
+  create: async () => new (await import("../onnx/property-backend.js")).OnnxPropertyBackend(),
+});
 registerPropertyBackend(notYet("webgpu", "WebGPU", "there is no WebGPU runtime in this build yet; use `--backend reference`"));
