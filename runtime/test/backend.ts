@@ -91,11 +91,20 @@ export function propertyBackendProvider(name: string): BackendProvider | undefin
   return providers.get(name);
 }
 
-/** The backend called `name`. Throws UnknownBackend or BackendUnavailable. */
+/**
+ * The backend called `name`. Throws UnknownBackend or BackendUnavailable (also when its provider
+ * fails in another way, e.g. a runtime whose native library does not load here).
+ */
 export async function openPropertyBackend(name: string): Promise<PropertyBackend> {
   const p = providers.get(name);
   if (p === undefined) throw new UnknownBackend(name, propertyBackendNames());
-  return await p.create();
+  try {
+    return await p.create();
+  } catch (err) {
+    if (err instanceof BackendUnavailable) throw err;
+    const why = err instanceof Error ? (err.message.split("\n")[0] ?? "").trim() : String(err);
+    throw new BackendUnavailable(name, `it could not be started: ${why || "unknown failure"}`);
+  }
 }
 
 function notYet(name: string, description: string, reason: string): BackendProvider {

@@ -170,10 +170,22 @@ describe("bad input", () => {
     const typo = lip(["test", "examples/properties.lip", "--backend", "refrence"]);
     expect(typo.status).toBe(2);
     expect(typo.stderr).toContain("did you mean `reference`?");
-    const onnx = lip(["test", "examples/properties.lip", "--backend", "reference,onnx"]);
-    expect(onnx.status).toBe(1);
-    expect(onnx.stderr).toMatch(/^error: backend `onnx` is not available: /);
-    expect(onnx.stdout).toBe("");
+  });
+
+  // Backends are being added (runtime/onnx, runtime/webgpu): check the message for every known
+  // backend that is not available on this machine, and that an available one runs.
+  test.each(["onnx", "webgpu"])("--backend %s: runs, or says clearly why it cannot", (name) => {
+    const dir = tempTree({ "ok.lip": `property "abs is even" {\n  forall x: f32[N]\n  assert abs(-x) == abs(x)\n}\n` });
+    const r = lip(["test", "ok.lip", "--backend", `reference,${name}`, "--runs", "5", "--seed", "1"], { cwd: dir });
+    if (r.stderr.includes("is not available")) {
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^error: backend \`${name}\` is not available: .+\n$`));
+      expect(r.stdout).toBe("");
+    } else {
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain("ok    abs is even  (5 runs");
+    }
   });
 
   test("replay flags: --path needs --seed and one property; unknown titles are named", () => {

@@ -13,6 +13,8 @@ import {
   elementArbitrary,
   formatValues,
   openPropertyBackend,
+  propertyBackendNames,
+  registerPropertyBackend,
   BackendUnavailable,
   ReferenceBackend,
   renderReportText,
@@ -304,11 +306,36 @@ property "sum of squares is at least the square of the max" {
     expect(compiles).toBe(sizes.size);
   });
 
-  test("the registry: reference opens, onnx and webgpu say why not, others are unknown", async () => {
+  test("the registry: reference opens, unavailable backends say why, others are unknown", async () => {
     expect((await openPropertyBackend("reference")).name).toBe("reference");
-    await expect(openPropertyBackend("onnx")).rejects.toThrow(BackendUnavailable);
-    await expect(openPropertyBackend("onnx")).rejects.toThrow(/backend `onnx` is not available/);
-    await expect(openPropertyBackend("webgpu")).rejects.toThrow(BackendUnavailable);
+    registerPropertyBackend({
+      name: "test-missing",
+      description: "a backend that cannot run here",
+      create() {
+        throw new BackendUnavailable("test-missing", "no such device");
+      },
+    });
+    registerPropertyBackend({
+      name: "test-broken",
+      description: "a backend whose runtime fails to load",
+      create: async () => {
+        throw new Error("libfoo.so: cannot open shared object file");
+      },
+    });
+    await expect(openPropertyBackend("test-missing")).rejects.toThrow("backend `test-missing` is not available: no such device");
+    await expect(openPropertyBackend("test-broken")).rejects.toThrow(BackendUnavailable);
+    await expect(openPropertyBackend("test-broken")).rejects.toThrow("backend `test-broken` is not available: it could not be started: libfoo.so: cannot open shared object file");
     await expect(openPropertyBackend("cuda")).rejects.toThrow(UnknownBackend);
+    expect(propertyBackendNames().slice(0, 3)).toEqual(["reference", "onnx", "webgpu"]);
+    // onnx and webgpu either open or say why not; they never fail otherwise
+    for (const name of ["onnx", "webgpu"]) {
+      try {
+        const b = await openPropertyBackend(name);
+        expect(b.name).toBe(name);
+        await b.dispose?.();
+      } catch (err) {
+        expect(err).toBeInstanceOf(BackendUnavailable);
+      }
+    }
   });
 });
