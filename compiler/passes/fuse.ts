@@ -99,6 +99,10 @@ export function fuseFunction(fn: IrFunction, options: FuseOptions = {}): KernelP
   const owner = new Map<Node, Node | null>();
   const cost = new Map<Node, number>(); // inline cost per element, through pending sources
   const pendingOwner = (s: Node) => (isLeaf(s) || stored.has(s) ? null : (owner.get(s) ?? null));
+  // the latest anchor (by id) each value depends on, through any path: a value that depends on an
+  // anchor later than A cannot be part of A's kernel (that kernel may run first)
+  const after = new Map<Node, number>();
+  for (const n of nodes) after.set(n, Math.max(isAnchor(n) ? n.id : -1, ...n.src.map((s) => after.get(s)!)));
   for (const n of nodes) {
     if (isLeaf(n)) continue;
     const rule = ruleFor(n.op);
@@ -118,6 +122,9 @@ export function fuseFunction(fn: IrFunction, options: FuseOptions = {}): KernelP
     const pending = n.src.filter((s) => pendingOwner(s) !== null);
     let top: Node | null = null;
     if (POINTWISE.has(n.op)) for (const s of pending) if (top === null || pendingOwner(s)!.id > top.id) top = pendingOwner(s);
+    // every other source must be ready before the kernel of `top` runs
+    const anchor = top;
+    if (anchor !== null && n.src.some((s) => pendingOwner(s) !== anchor && owner.get(s) !== anchor && after.get(s)! >= anchor.id)) top = null;
     for (const s of pending) if (pendingOwner(s) !== top) stored.add(s);
     owner.set(n, top);
     let c = rule.kind === "inline" ? rule.cost : 0;
@@ -157,10 +164,12 @@ export function fuseFunction(fn: IrFunction, options: FuseOptions = {}): KernelP
     }
   }
   const copies: Copy[] = [];
+  const extra = new Map<Node, Region[]>(); // further regions of a stored value (an output twice)
   const outputs = fn.outputs.map(({ name, node }) => {
     const base = name.endsWith(".next") ? name.slice(0, -5) : null;
     const dest = base !== null && slotNext.has(base) ? slotNext.get(base)! : region(name, "output", node);
     if (stored.has(node) && !home.has(node)) home.set(node, dest);
+    else if (stored.has(node)) extra.set(node, [...(extra.get(node) ?? []), dest]); // stored twice by its kernel
     else copies.push({ from: home.get(node)!, to: dest });
     return { name, region: dest, shape: node.shape };
   });
@@ -182,7 +191,7 @@ export function fuseFunction(fn: IrFunction, options: FuseOptions = {}): KernelP
     groupOf.set(n, g);
   }
 
-  const lower = new StageLowering(cx, home, stored);
+  const lower = new StageLowering(cx, home, stored, extra);
   const stageOf = new Map<Group, { stage: Stage; ops: string[] }>();
   for (const g of groups) stageOf.set(g, lower.stage(g));
   // dependencies between groups: the stored values each one reads
@@ -301,6 +310,7 @@ class StageLowering {
     private readonly cx: ExprContext,
     private readonly home: ReadonlyMap<Node, Region>,
     private readonly stored: ReadonlySet<Node>,
+    private readonly extra: ReadonlyMap<Node, readonly Region[]>,
   ) {}
 
   /** Element `idx` of node n as seen by a stage (loads of stored values, inlined otherwise). */
@@ -324,7 +334,10 @@ class StageLowering {
   }
 
   private out(st: StageCx, g: Group, idx: readonly Expr[]): StageOutput[] {
-    return g.outputs.map((n) => ({ region: this.home.get(n)!, expr: this.element(n, idx, st) }));
+    return g.outputs.flatMap((n) => {
+      const expr = this.element(n, idx, st);
+      return [this.home.get(n)!, ...(this.extra.get(n) ?? [])].map((region) => ({ region, expr }));
+    });
   }
 
   private index(name: string, size: number): VarExpr {
