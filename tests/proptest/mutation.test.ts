@@ -1,15 +1,17 @@
 // Mutation check of the std.optim property suite: a copy of stdlib/optim.lip with one small
 // mistake planted (a swapped beta, a flipped sign, a dropped bias correction, ...) is tested
 // with a copy of stdlib/optim.test.lip that imports it (`use "./optim.lip" { ... }`). Every
-// mutant must be caught: `lip test` exits 1 with a counterexample. The unmutated copy passes.
-// Fewer runs than the default keep this quick; every mutant is caught at that budget.
+// mutant must be caught: `lip test` fails one of its properties with a counterexample. The
+// unmutated copy passes. All copies are tested by one `lip test` over their directories (each
+// copy in its own), and one mutant and the control on their own for the exit status. Fewer runs
+// than the default keep this quick; every mutant is caught at that budget (checked for seeds
+// 1 to 8; set LIP_FC_SEED to try others).
 
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { assertBuilt, lipBin, repoRoot } from "../cli/run-lip.js";
+import { assertBuilt, lip, repoRoot } from "../cli/run-lip.js";
 
 const RUNS = 15;
 const SEED = Number(process.env.LIP_FC_SEED ?? 1);
@@ -59,73 +61,37 @@ function mutate(source: string, m: Mutant): string {
   return source.slice(0, start) + body.slice(0, at) + m.to + body.slice(at + m.from.length) + source.slice(next);
 }
 
-function tree(optim: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "lip-mutant-"));
+/** Writes optim.lip (as given) and optim.test.lip (importing it) into `dir`. */
+function writeCopy(dir: string, optim: string): void {
   const tests = readFileSync(join(repoRoot, "stdlib", "optim.test.lip"), "utf8");
   const local = tests.replace("use std.optim {", 'use "./optim.lip" {');
   if (local === tests) throw new Error("optim.test.lip does not import std.optim");
+  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "optim.lip"), optim);
   writeFileSync(join(dir, "optim.test.lip"), local);
-  return dir;
 }
 
-interface Outcome {
-  readonly status: number | null;
-  readonly json: { properties: { title: string; status: string; counterexample: { kind: string; values: unknown[] } | null }[] } | null;
-  readonly stderr: string;
-}
-
-function lipAsync(args: readonly string[], cwd: string): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const env = { ...process.env };
-    delete env["LIP_BACKTRACE"];
-    const p = spawn(process.execPath, [lipBin, ...args], { cwd, env });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (err += d));
-    const timer = setTimeout(() => p.kill("SIGKILL"), 60_000);
-    p.on("close", (status) => {
-      clearTimeout(timer);
-      let json = null;
-      try {
-        json = JSON.parse(out);
-      } catch {
-        // reported by the assertions below
-      }
-      resolve({ status, json, stderr: err });
-    });
-  });
-}
-
-/** Runs `jobs` with at most `n` at a time. */
-async function pool<T>(jobs: readonly (() => Promise<T>)[], n: number): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, jobs.length) }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        results[i] = await jobs[i]!();
-      }
-    }),
-  );
-  return results;
+interface Doc {
+  properties: { title: string; file: string; status: string; counterexample: { kind: string; values: unknown[] } | null }[];
 }
 
 describe("mutation check of the std.optim properties", () => {
   const original = readFileSync(join(repoRoot, "stdlib", "optim.lip"), "utf8");
-  let outcomes: Outcome[] = [];
-  let control: Outcome;
+  const root = mkdtempSync(join(tmpdir(), "lip-mutants-"));
+  const dirs = MUTANTS.map((_, i) => `mutant${String(i).padStart(2, "0")}`);
+  let batch: ReturnType<typeof lip>;
+  let doc: Doc;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     assertBuilt();
-    const args = ["test", ".", "--runs", String(RUNS), "--seed", String(SEED), "--format", "json"];
-    const jobs = [() => lipAsync(args, tree(original)), ...MUTANTS.map((m) => () => lipAsync(args, tree(mutate(original, m))))];
-    const all = await pool(jobs, Math.max(1, Math.min(4, availableParallelism())));
-    control = all[0]!;
-    outcomes = all.slice(1);
-  }, 180_000);
+    writeCopy(join(root, "control"), original);
+    MUTANTS.forEach((m, i) => writeCopy(join(root, dirs[i]!), mutate(original, m)));
+    // one `lip test` over every copy (one process: the shared modules are checked once)
+    batch = lip(["test", ".", "--runs", String(RUNS), "--seed", String(SEED), "--format", "json"], { cwd: root });
+    doc = JSON.parse(batch.stdout) as Doc;
+  }, 120_000);
+
+  const inDir = (dir: string) => doc.properties.filter((p) => p.file.startsWith(`${dir}/`));
 
   test("there are at least 10 mutants, covering every optimizer of std.optim", () => {
     expect(MUTANTS.length).toBeGreaterThanOrEqual(10);
@@ -134,20 +100,29 @@ describe("mutation check of the std.optim properties", () => {
   });
 
   test("the unmutated copy passes", () => {
-    expect(control.stderr).toBe("");
-    expect(control.status).toBe(0);
-    expect(control.json!.properties.every((p) => p.status === "passed")).toBe(true);
+    expect(batch.stderr).toBe("");
+    expect(batch.status).toBe(1); // the mutants fail
+    const control = inDir("control");
+    expect(control.length).toBeGreaterThan(30);
+    expect(control.filter((p) => p.status !== "passed").map((p) => p.title)).toEqual([]);
   });
 
   test.each(MUTANTS.map((m, i) => [m.name, i] as const))("caught: %s", (_name, i) => {
-    const o = outcomes[i]!;
-    expect(o.stderr).toBe("");
-    expect(o.status).toBe(1);
-    const failed = o.json!.properties.filter((p) => p.status === "failed");
+    const props = inDir(dirs[i]!);
+    expect(props.length).toBe(inDir("control").length);
+    const failed = props.filter((p) => p.status === "failed");
     expect(failed.length).toBeGreaterThan(0);
     for (const p of failed) {
       expect(p.counterexample).not.toBeNull();
       expect(p.counterexample!.values.length).toBeGreaterThan(0);
     }
+  });
+
+  test("on its own, a mutant's copy makes `lip test` exit 1 with a counterexample; the control exits 0", () => {
+    const one = lip(["test", dirs[4]!, "--runs", String(RUNS), "--seed", String(SEED)], { cwd: root });
+    expect(one.status).toBe(1);
+    expect(one.stdout).toMatch(/^FAIL {2}.*\n {2}--> mutant04\/optim\.test\.lip:\d+\n[^]*counterexample:\n/m);
+    const control = lip(["test", "control", "--runs", String(RUNS), "--seed", String(SEED)], { cwd: root });
+    expect(control.status).toBe(0);
   });
 });
