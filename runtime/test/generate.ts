@@ -17,6 +17,8 @@
 // says otherwise; booleans are fair coins.
 
 import fc from "fast-check";
+import type * as A from "../../compiler/ast/nodes.js";
+import { printExpr } from "../../compiler/ast/print.js";
 import type { GeneratorSpec, PropertyInfo } from "../../compiler/lower/property.js";
 
 /** Which float values the generators may produce besides the typical ones. */
@@ -56,8 +58,16 @@ export function shapeOf(g: GeneratorSpec, sizes: Readonly<Record<string, number>
 export function caseArbitrary(info: PropertyInfo, opts: GenerateOptions = {}): fc.Arbitrary<PropertyCase> {
   const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
   const mix = opts.values ?? "normal";
+  // A range the lowering could not read (it reads number literals only: `in [0, 2 * pi]` passes
+  // the checker but comes out as no range) must not silently become "unbounded".
+  const written = new Map<string, A.Generator>();
+  for (const s of info.property.body) if (s.kind === "ForAll") for (const g of s.generators) written.set(g.name.name, g);
   const scalars = new Map<GeneratorSpec, fc.Arbitrary<number>>();
   for (const g of info.generators) {
+    const w = written.get(g.name);
+    if (w?.range && g.range === null) {
+      throw new GeneratorError(`\`${g.name}\`: \`in ${printExpr(w.range)}\` is not a range the runner can use yet: write both ends as numbers (\`in [0, 6.283185]\`)`, g);
+    }
     if (g.dims.includes("...")) throw new GeneratorError(`\`${g.name}\`: a generated tensor needs a fixed rank; write its dimensions out (\`f32[B, N]\`) instead of \`...\``, g);
     scalars.set(g, elementArbitrary(g, mix));
   }

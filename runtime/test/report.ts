@@ -93,7 +93,7 @@ export function renderSummaryText(reps: readonly PropertyReport[], totalMs: numb
   const n = (s: PropertyReport["status"]) => reps.filter((r) => r.status === s).length;
   const parts = [`${n("passed")} passed`];
   if (n("failed") + n("rejected") > 0) parts.push(`${n("failed") + n("rejected")} failed`);
-  if (n("error") > 0) parts.push(`${n("error")} errors`);
+  if (n("error") > 0) parts.push(`${n("error")} error${n("error") === 1 ? "" : "s"}`);
   return `${reps.length} propert${reps.length === 1 ? "y" : "ies"}: ${parts.join(", ")} (${formatMs(totalMs)})\n`;
 }
 

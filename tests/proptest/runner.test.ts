@@ -210,6 +210,24 @@ property "layers cannot be called yet" {
     expect(rep.counterexample!.message).toMatch(/layer `batch_norm` called where parameters cannot be created/);
   });
 
+  test("generators the runner cannot draw are errors, not silently unbounded", async () => {
+    const { r, props } = checked(`
+property "constant-expression range" {
+  forall x: f32 in [0, 2 * pi]
+  assert x >= 0 and x <= 7
+}
+property "no fixed rank" {
+  forall x: f32[..., N]
+  assert all(x == x)
+}`);
+    const [range, dots] = [await runProperty(r, props[0]!, { seed: 1 }), await runProperty(r, props[1]!, { seed: 1 })];
+    expect(range.status).toBe("error");
+    expect(range.message).toBe("prop.lip:3: `x`: `in [0, 2 * pi]` is not a range the runner can use yet: write both ends as numbers (`in [0, 6.283185]`)");
+    expect(dots.status).toBe("error");
+    expect(dots.message).toMatch(/^prop\.lip:7: `x`: a generated tensor needs a fixed rank/);
+    expect(renderReportText(range)).toBe(`ERROR  constant-expression range\n  --> prop.lip:2\n  ${range.message}\n`);
+  });
+
   test("a property without generators runs once", async () => {
     const { r, info } = one(`property "arithmetic" { assert 1 + 1 == 2 }`);
     const rep = await runProperty(r, info, { seed: 1 });
