@@ -1,0 +1,222 @@
+// The fusion rules of compiler/passes/fuse.ts, one pattern at a time: how many kernels each
+// pattern becomes (no device needed), and that the fused kernels compute what the interpreter
+// does on random shapes (fast-check). Plus the memory plan's invariant and the binding limit on
+// every example's training step. Sums accumulate in f32 on the device and in f64 in the
+// interpreter, so where a value is a sum that cancels, the error is relative to the size of its
+// terms: `scale` is that size (an absolute floor of 1e-5 * scale).
+
+import fc from "fast-check";
+import { readdirSync } from "node:fs";
+import { beforeAll, describe, expect, test } from "vitest";
+import { IrBuilder } from "../../../compiler/ir/builder.js";
+import { IrContext, type Node } from "../../../compiler/ir/node.js";
+import { numel } from "../../../compiler/ir/shape.js";
+import type { IrFunction } from "../../../compiler/ir/function.js";
+import { checkFiles } from "../../../compiler/driver.js";
+import { experimentNames, lowerCheckedExperiment } from "../../../compiler/lower/index.js";
+import { runPipeline } from "../../../compiler/passes/pipeline.js";
+import { compile, lowerToKernels, stats } from "../../../compiler/backends/wgsl/plan.js";
+import { stageRegions } from "../../../compiler/backends/wgsl/kernel-ir.js";
+import type { Region } from "../../../compiler/backends/wgsl/expr.js";
+import { arenaOf } from "../../../compiler/backends/wgsl/render.js";
+import type { FuseOptions } from "../../../compiler/passes/fuse.js";
+import { seededRandom } from "../../../runtime/batches.js";
+import { tensor, type Tensor } from "../../../runtime/tensor.js";
+import { fnOf, FC_SEED } from "../../ir/helpers.js";
+import { checkAgainstInterpreter, gpuProblem } from "./helpers.js";
+
+const RUNS = Number(process.env.WGSL_RUNS ?? 3);
+const SEPARATE: FuseOptions = { cooperative: false }; // standalone kernels: the counts of rules 1-5
+
+interface Pattern {
+  readonly fn: IrFunction;
+  readonly data: Record<string, Tensor>;
+}
+
+function pattern(seed: number, build: (b: IrBuilder, input: (name: string, shape: number[], dtype?: "f32" | "i32", kind?: "batch" | "param", lo?: number, hi?: number) => Node) => Record<string, Node>): Pattern {
+  const b = new IrBuilder(new IrContext());
+  const gen = seededRandom(seed);
+  const inputs: Node[] = [];
+  const data: Record<string, Tensor> = {};
+  const input = (name: string, shape: number[], dtype: "f32" | "i32" = "f32", kind: "batch" | "param" = "batch", lo = -2, hi = 2) => {
+    const n = b.input(name, kind, dtype, shape);
+    inputs.push(n);
+    data[name] = tensor(dtype, shape, Array.from({ length: numel(shape) }, () => (dtype === "i32" ? Math.floor(lo + (hi - lo) * gen()) : lo + (hi - lo) * gen())));
+    return n;
+  };
+  const out = build(b, input);
+  return { fn: fnOf("pattern", inputs, out), data };
+}
+
+const dispatches = (p: Pattern, opts: FuseOptions = SEPARATE) => stats(compile(p.fn, opts)).dispatches_per_step;
+
+// ---- the patterns (shapes are parameters so the property tests can vary them)
+
+const elementwiseChain = (s: number, [r, c]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [r!, c!]);
+    const bias = input("bias", [c!]);
+    const t = input("t", [c!, r!]);
+    // broadcast, transpose and reshape are index arithmetic inside the one kernel
+    const y = b.unary("tanh", b.binary("mul", b.binary("add", x, bias), b.transpose(t)));
+    return { y: b.reshape(b.unary("exp", b.binary("sub", y, b.constant(1, "f32", [r!, c!]))), [c! * r!]) };
+  });
+
+const reduceWithPrologueEpilogue = (s: number, [r, c]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [r!, c!]);
+    const sq = b.reduce("sum", b.binary("mul", x, x), [1], false);
+    return { norm: b.unary("sqrt", b.binary("add", sq, b.constant(1e-6, "f32", [r!]))) };
+  });
+
+const matmulBiasRelu = (s: number, [m, k, n]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [m!, k!]);
+    const w = input("w", [k!, n!], "f32", "param");
+    const bias = input("bias", [n!], "f32", "param");
+    return { h: b.unary("relu", b.binary("add", b.matmul(x, w), bias)) };
+  });
+
+const softmax = (s: number, [r, c]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [r!, c!], "f32", "batch", -5, 5);
+    const m = b.reduce("max", x, [1], true);
+    const e = b.unary("exp", b.binary("sub", x, m));
+    return { p: b.binary("div", e, b.reduce("sum", e, [1], true)) };
+  });
+
+const layerNorm = (s: number, [r, c]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [r!, c!]);
+    const g = input("g", [c!], "f32", "param");
+    const mu = b.reduce("mean", x, [1], true);
+    const d = b.binary("sub", x, mu);
+    const v = b.reduce("mean", b.binary("mul", d, d), [1], true);
+    return { y: b.binary("mul", b.binary("mul", d, b.unary("rsqrt", b.binary("add", v, b.constant(1e-5, "f32", v.shape)))), g) };
+  });
+
+const crossEntropy = (s: number, [r, c]: number[]) =>
+  pattern(s, (b, input) => {
+    const logits = input("logits", [r!, c!], "f32", "batch", -4, 4);
+    const y = input("y", [r!], "i32", "batch", 0, c!);
+    const m = b.reduce("max", logits, [1], true);
+    const z = b.binary("sub", logits, m);
+    const lse = b.unary("log", b.reduce("sum", b.unary("exp", z), [1], true));
+    const onehot = b.cast(b.binary("eq", b.broadcastTo(b.reshape(y, [r!, 1]), [r!, c!]), b.broadcastTo(b.iota(c!), [r!, c!])), "f32");
+    const nll = b.unary("neg", b.reduce("sum", b.binary("mul", b.binary("sub", z, lse), onehot), [1], false));
+    return { loss: b.reduce("mean", nll, [0], false), grad: b.binary("sub", b.unary("exp", b.binary("sub", z, lse)), onehot) };
+  });
+
+/** x @ w used by two matmuls that read it differently: stored once, not recomputed. */
+const sharedByTwoMatmuls = (s: number, [m, k, n]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [m!, k!]);
+    const w = input("w", [k!, n!]);
+    const h = b.unary("relu", b.matmul(x, w));
+    return { a: b.matmul(h, b.transpose(w)), g: b.matmul(b.transpose(x), h) };
+  });
+
+describe("fusion rules: kernel counts", () => {
+  test("an elementwise chain with broadcast, transpose and reshape is one kernel", () => expect(dispatches(elementwiseChain(1, [8, 5]))).toBe(1));
+  test("a reduction absorbs the work before and after it", () => expect(dispatches(reduceWithPrologueEpilogue(1, [8, 5]))).toBe(1));
+  test("matmul + bias + relu is one (tiled) kernel", () => {
+    const p = matmulBiasRelu(1, [64, 32, 64]);
+    expect(dispatches(p)).toBe(1);
+    expect(compile(p.fn, SEPARATE).kernels[0]!.strategy).toBe("tiled matmul");
+  });
+  test("softmax: the max and the sum reductions, then the normalisation (3); one cooperative kernel when small", () => {
+    expect(dispatches(softmax(1, [2048, 100]))).toBe(3);
+    expect(dispatches(softmax(1, [16, 10]), {})).toBe(1);
+  });
+  test("layer norm: mean, variance, normalise (3); one cooperative kernel when small", () => {
+    expect(dispatches(layerNorm(1, [2048, 64]))).toBe(3);
+    expect(dispatches(layerNorm(1, [16, 8]), {})).toBe(1);
+  });
+  test("cross-entropy with its gradient and the mean loss; one cooperative kernel when small", () => {
+    expect(dispatches(crossEntropy(1, [4096, 32]))).toBeLessThanOrEqual(5);
+    expect(dispatches(crossEntropy(1, [64, 10]), {})).toBe(1);
+  });
+  test("a value two matmuls index differently is stored once (3 kernels, not recomputed)", () => {
+    const p = sharedByTwoMatmuls(1, [128, 64, 64]);
+    expect(dispatches(p)).toBe(3);
+  });
+  test("fusion beats one kernel per op", () => {
+    const p = crossEntropy(1, [4096, 32]);
+    expect(dispatches(p, { fuse: false })).toBeGreaterThan(3 * dispatches(p));
+  });
+});
+
+describe("fusion rules: the fused kernels compute what the interpreter does", () => {
+  let skip = false;
+  beforeAll(async () => {
+    skip = (await gpuProblem()) !== null;
+  });
+  const dims = (n: number, max: number) => fc.array(fc.integer({ min: 1, max }), { minLength: n, maxLength: n });
+  const cases: [string, (s: number, d: number[]) => Pattern, fc.Arbitrary<number[]>, number?][] = [
+    ["elementwise chain", elementwiseChain, dims(2, 40)],
+    ["reduction with prologue and epilogue", reduceWithPrologueEpilogue, dims(2, 300)],
+    ["matmul + bias + relu", matmulBiasRelu, dims(3, 90), 1],
+    ["softmax", softmax, dims(2, 300)],
+    ["layer norm", layerNorm, dims(2, 100), 1],
+    ["cross-entropy", crossEntropy, dims(2, 100), 1e-3],
+    ["shared by two matmuls", sharedByTwoMatmuls, dims(3, 70), 100],
+  ];
+  for (const [name, make, arb, scale] of cases) {
+    for (const [mode, opts] of [["separate kernels", SEPARATE], ["cooperative", {}]] as const) {
+      test(`${name} (${mode})`, async () => {
+        if (skip) return;
+        await fc.assert(
+          fc.asyncProperty(arb, fc.integer({ min: 1, max: 1 << 30 }), async (d, seed) => {
+            const p = make(seed, d);
+            await checkAgainstInterpreter(p.fn, p.data, { ...opts, ...(scale ? { scale } : {}) });
+          }),
+          { numRuns: RUNS, seed: FC_SEED, endOnFailure: true },
+        );
+      });
+    }
+  }
+});
+
+describe("every example's training step", () => {
+  const steps: [string, IrFunction][] = [];
+  for (const file of readdirSync("examples").filter((f) => f.endsWith(".lip")).sort()) {
+    const r = checkFiles([`examples/${file}`]);
+    for (const name of experimentNames(r)) {
+      const c = lowerCheckedExperiment(r, name, { seed: 0 });
+      if (!("error" in c)) steps.push([`${file}: ${name}`, runPipeline(c.step)]);
+    }
+  }
+
+  test.each(steps)("%s: no kernel binds more than 8 storage buffers; fewer dispatches than ops", (_name, fn) => {
+    const plan = compile(fn);
+    for (const b of plan.bindings) expect(b.entries.filter((e) => e.access !== "uniform").length).toBeLessThanOrEqual(8);
+    const s = stats(plan);
+    expect(s.dispatches_per_step * 10).toBeLessThan(s.unfused_ops);
+  });
+
+  test.each(steps)("%s: the memory plan never lets two live intermediates overlap", (_name, fn) => {
+    const { prog } = lowerToKernels(fn);
+    const first = new Map<Region, number>();
+    const last = new Map<Region, number>();
+    prog.kernels.forEach((k, i) => {
+      for (const s of k.stages) {
+        const { reads, writes } = stageRegions(s);
+        for (const r of writes) if (!first.has(r)) first.set(r, i);
+        for (const r of [...reads, ...writes]) last.set(r, i);
+      }
+    });
+    const tmp = prog.regions.filter((r) => r.space === "tmp");
+    for (const a of tmp) {
+      expect(first.has(a), `${a.name} is written`).toBe(true);
+      for (const b of tmp) {
+        if (a === b || arenaOf(a) !== arenaOf(b)) continue;
+        const live = first.get(a)! <= last.get(b)! && first.get(b)! <= last.get(a)!;
+        const overlap = a.offset < b.offset + b.count && b.offset < a.offset + a.count;
+        if (live && overlap) throw new Error(`${a.name} and ${b.name} are live together and overlap`);
+      }
+    }
+    // and memory is reused: the tmp arenas are smaller than all intermediates side by side
+    const total = tmp.reduce((n, r) => n + r.count, 0);
+    if (tmp.length > 4) expect(compile(fn).buffers.filter((b) => b.space === "tmp").reduce((n, b) => n + b.bytes / 4, 0)).toBeLessThan(total);
+  });
+});
