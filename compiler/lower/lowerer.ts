@@ -38,6 +38,8 @@ export interface LowerCtx {
   readonly naming: ParamCollector | null; // null: parameters are not allowed here
   /** The environment the parameter initialisers see (init-time values of update targets). */
   readonly initEnv: Env | null;
+  /** In a property: a layer's parameters and states are their first values, not inputs. */
+  readonly firstValues?: boolean;
 }
 
 export class Lowerer {
@@ -340,8 +342,9 @@ export class Lowerer {
     const { dtype, shape } = concreteType(s.type, sizes);
     const name = ctx.naming.fullName(s.name.name);
     ctx.naming.add(s.name.name, { k: "tensor", dtype, shape: { rest: null, dims: shape }, weak: false });
-    const input = this.b.input(name, "param", dtype, shape);
     const init = this.node(this.initialiser(s.init, env, name, dtype, shape), dtype);
+    if (ctx.firstValues) return { name, kind: "param", input: init, init, origin: s.span };
+    const input = this.b.input(name, "param", dtype, shape);
     const slot: Slot = { name, kind: "param", input, init, origin: s.span };
     this.slots.push(slot);
     return slot;
@@ -351,6 +354,7 @@ export class Lowerer {
     if (!ctx.naming) throw new CompilerBug("`state` outside a layer");
     const name = ctx.naming.fullName(s.name.name);
     const init = this.node(this.expr(s.init, env, { ...ctx, naming: null }));
+    if (ctx.firstValues) return { name, kind: "state", input: init, init, origin: s.span };
     const input = this.b.input(name, "state", init.dtype, [...init.shape]);
     const slot: Slot = { name, kind: "state", input, init, origin: s.span };
     this.slots.push(slot);

@@ -14,7 +14,8 @@ import { IrBuilder } from "../ir/builder.js";
 import type { IrFunction } from "../ir/function.js";
 import { IrContext, type Node } from "../ir/node.js";
 import { applyRule, ruleValue, type StateThreading } from "./experiment.js";
-import { Lowerer, noParams, type Slot } from "./lowerer.js";
+import { Lowerer, type LowerCtx, type Slot } from "./lowerer.js";
+import { ParamCollector } from "../check/names.js";
 import { numV, tensorV, type LVal } from "./values.js";
 import { printExpr } from "../ast/print.js";
 
@@ -92,8 +93,7 @@ function constNumber(e: A.Expr): number | undefined {
 /** Lowers a property for one choice of sizes (`{ N: 5 }`). */
 export function lowerProperty(r: CheckResult, info: PropertyInfo, sizes: Readonly<Record<string, number>>): LoweredProperty {
   if (!r.checker) throw new CompilerBug("lowering a property of a program that did not check");
-  const ctx = new IrContext();
-  const b = new IrBuilder(ctx);
+  const b = new IrBuilder(new IrContext());
   const lw = new Lowerer(b, r.checker, 0);
   const env = lw.moduleEnv(info.module).child();
   for (const [k, v] of Object.entries(sizes)) env.define(k, numV(v, "int"));
@@ -107,6 +107,8 @@ export function lowerProperty(r: CheckResult, info: PropertyInfo, sizes: Readonl
   };
   lw.special = (name, e, callEnv, callCtx) => (name === "update" || name === "updates" ? lowerUpdateCall(lw, name, e, callEnv, callCtx) : undefined);
   const gens = new Map(info.generators.map((g) => [g.name, g]));
+  // layers called in a property get their parameters' and states' first values
+  const ctx: LowerCtx = { naming: new ParamCollector(), initEnv: null, firstValues: true };
   for (const s of info.property.body) {
     switch (s.kind) {
       case "ForAll":
@@ -119,19 +121,19 @@ export function lowerProperty(r: CheckResult, info: PropertyInfo, sizes: Readonl
         }
         if (s.where) {
           const name = `where_${wheres.length}`;
-          outputs.push({ name, node: all(lw.expr(s.where, env, noParams)) });
+          outputs.push({ name, node: all(lw.expr(s.where, env, ctx)) });
           wheres.push(name);
         }
         break;
       case "Let":
-        env.define(s.name.name, lw.expr(s.value, env, noParams));
+        env.define(s.name.name, lw.expr(s.value, env, ctx));
         break;
       case "Assert": {
         const tol: { rtol?: number; atol?: number } = {};
-        for (const o of s.options) if (o.name) tol[o.name.name as "rtol" | "atol"] = lw.num(lw.expr(o.value, env, noParams));
+        for (const o of s.options) if (o.name) tol[o.name.name as "rtol" | "atol"] = lw.num(lw.expr(o.value, env, ctx));
         lw.tolerance = tol;
         const name = `assert_${asserts.length}`;
-        outputs.push({ name, node: all(lw.expr(s.expr, env, noParams)) });
+        outputs.push({ name, node: all(lw.expr(s.expr, env, ctx)) });
         lw.tolerance = {};
         asserts.push({ output: name, text: printExpr(s.expr), span: s.span, tolerance: tol });
         break;
