@@ -171,6 +171,29 @@ export class WebGpuProgram {
     return out;
   }
 
+  /**
+   * Seconds for `iterations` repetitions of the step's dispatches, recorded in one command
+   * encoder and submitted once (no input writes, no read back): the kernels' own time, for
+   * benchmarks. The slot parity does not change.
+   */
+  async timeDispatches(iterations: number): Promise<number> {
+    const { device, plan } = this;
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    for (let it = 0; it < iterations; it++) {
+      for (const d of plan.dispatches) {
+        pass.setPipeline(this.pipelines[d.kernel]!);
+        pass.setBindGroup(0, this.bindGroups[this.parity]![d.kernel]!);
+        pass.dispatchWorkgroups(...d.workgroups);
+      }
+    }
+    pass.end();
+    const t0 = performance.now();
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    return (performance.now() - t0) / 1000;
+  }
+
   /** The current slot values (after the last step), read back. */
   async readSlots(): Promise<Record<string, Tensor>> {
     const { device, plan } = this;

@@ -416,8 +416,9 @@ export function renderKernel(k: Kernel, uniformFields: readonly Region[]): Rende
     k.stages.forEach((s, i) => {
       const p = `s${i}`;
       if (i > 0) main.push(`storageBarrier();`);
-      if (s.kind === "reduce" && s.size * 4 <= WORKGROUP && s.rsize >= 64) {
-        // few outputs, long rows: the whole workgroup on each output in turn
+      if (s.kind === "reduce" && s.size * 16 <= WORKGROUP && s.rsize >= 512) {
+        // few outputs, long rows: the whole workgroup on each output in turn (a barrier per
+        // tree level and output: not worth it for shorter rows)
         wgDecls.push(...treeDecls(s, p));
         main.push(`for (var o = 0i; o < ${s.size}i; o++) {`, ...[...treePartial(s, p, "o", used), ...treeCombine(s, p, "o", used)].map((l) => `  ${l}`), `}`);
       } else {

@@ -235,7 +235,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k2_matmul_reduce_max_reduce_sum (7e374575)
+// ==== k2_matmul_reduce_max_reduce_sum (9953e4a5)
 // k2_matmul_reduce_max_reduce_sum: 19 stages in one workgroup; ops: matmul add broadcast reduce_max min max constant constant reduce_sum exp sub broadcast add mul constant neg add cast eq broadcast reshape broadcast iota constant mul exp sub broadcast broadcast div reshape matmul transpose where constant reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max reduce_sum mul sub sub broadcast broadcast log neg add cast eq broadcast reshape broadcast iota constant reduce_sum div constant add mul constant mul constant argmax cast eq reduce_sum div constant
 
 struct Uniforms {
@@ -248,12 +248,6 @@ struct Uniforms {
 @group(0) @binding(4) var<storage, read_write> tmp_f32: array<f32>;
 @group(0) @binding(5) var<storage, read> tmp_i32: array<i32>;
 @group(0) @binding(6) var<uniform> u: Uniforms;
-var<workgroup> wg_vs5: array<f32, 256>;
-var<workgroup> wg_vs10: array<f32, 256>;
-var<workgroup> wg_vs12: array<f32, 256>;
-var<workgroup> wg_vs14: array<f32, 256>;
-var<workgroup> wg_vs16: array<f32, 256>;
-var<workgroup> wg_vs18: array<f32, 256>;
 
 var<private> inf_bits: u32 = 0x7f800000u;
 
@@ -631,21 +625,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     s4_out(e_b, e_i, e_j, acc);
   }
   storageBarrier();
-  for (var o = 0i; o < 64i; o++) {
+  for (var e = i32(li); e < 64i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 128i; r += 256i) {
-      acc = acc + s5_body(o, r);
+    for (var r = 0i; r < 128i; r += 1i) {
+      acc = acc + s5_body(e, r);
     }
-    wg_vs5[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs5[li] = wg_vs5[li] + wg_vs5[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s5_out(o, wg_vs5[0]); }
-    workgroupBarrier();
+    s5_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 128i; e += 256i) {
@@ -689,63 +674,36 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     s9_out(e_b, e_i, e_j, acc);
   }
   storageBarrier();
-  for (var o = 0i; o < 1i; o++) {
+  for (var e = i32(li); e < 1i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 64i; r += 256i) {
-      acc = acc + s10_body(o, r);
+    for (var r = 0i; r < 64i; r += 1i) {
+      acc = acc + s10_body(e, r);
     }
-    wg_vs10[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs10[li] = wg_vs10[li] + wg_vs10[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s10_out(o, wg_vs10[0]); }
-    workgroupBarrier();
+    s10_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 64i; e += 256i) {
     s11_map(e);
   }
   storageBarrier();
-  for (var o = 0i; o < 1i; o++) {
+  for (var e = i32(li); e < 1i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 64i; r += 256i) {
-      acc = acc + s12_body(o, r);
+    for (var r = 0i; r < 64i; r += 1i) {
+      acc = acc + s12_body(e, r);
     }
-    wg_vs12[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs12[li] = wg_vs12[li] + wg_vs12[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s12_out(o, wg_vs12[0]); }
-    workgroupBarrier();
+    s12_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 128i; e += 256i) {
     s13_map(e);
   }
   storageBarrier();
-  for (var o = 0i; o < 2i; o++) {
+  for (var e = i32(li); e < 2i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 128i; r += 256i) {
-      acc = acc + s14_body(o, r);
+    for (var r = 0i; r < 128i; r += 1i) {
+      acc = acc + s14_body(e, r);
     }
-    wg_vs14[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs14[li] = wg_vs14[li] + wg_vs14[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s14_out(o, wg_vs14[0]); }
-    workgroupBarrier();
+    s14_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 128i; e += 256i) {
@@ -756,21 +714,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     s15_out(e, acc);
   }
   storageBarrier();
-  for (var o = 0i; o < 1i; o++) {
+  for (var e = i32(li); e < 1i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 128i; r += 256i) {
-      acc = acc + s16_body(o, r);
+    for (var r = 0i; r < 128i; r += 1i) {
+      acc = acc + s16_body(e, r);
     }
-    wg_vs16[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs16[li] = wg_vs16[li] + wg_vs16[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s16_out(o, wg_vs16[0]); }
-    workgroupBarrier();
+    s16_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 128i; e += 256i) {
@@ -783,21 +732,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     s17_out(e, at);
   }
   storageBarrier();
-  for (var o = 0i; o < 1i; o++) {
+  for (var e = i32(li); e < 1i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 128i; r += 256i) {
-      acc = acc + s18_body(o, r);
+    for (var r = 0i; r < 128i; r += 1i) {
+      acc = acc + s18_body(e, r);
     }
-    wg_vs18[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs18[li] = wg_vs18[li] + wg_vs18[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s18_out(o, wg_vs18[0]); }
-    workgroupBarrier();
+    s18_out(e, acc);
   }
 }
 
@@ -1000,7 +940,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k5_matmul_reduce_sum (fec209bf)
+// ==== k5_matmul_reduce_sum (0e506b32)
 // k5_matmul_reduce_sum: 16 stages in one workgroup; ops: matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast
 
 struct Uniforms {
@@ -1012,11 +952,6 @@ struct Uniforms {
 @group(0) @binding(3) var<storage, read_write> slot_next_f32: array<f32>;
 @group(0) @binding(4) var<storage, read_write> tmp_f32: array<f32>;
 @group(0) @binding(5) var<uniform> u: Uniforms;
-var<workgroup> wg_vs2: array<f32, 256>;
-var<workgroup> wg_vs8: array<f32, 256>;
-var<workgroup> wg_vs10: array<f32, 256>;
-var<workgroup> wg_vs12: array<f32, 256>;
-var<workgroup> wg_vs14: array<f32, 256>;
 
 fn is_nan(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
@@ -1291,21 +1226,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     s1_out(e_b, e_i, e_j, acc);
   }
   storageBarrier();
-  for (var o = 0i; o < 1i; o++) {
+  for (var e = i32(li); e < 1i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 64i; r += 256i) {
-      acc = acc + s2_body(o, r);
+    for (var r = 0i; r < 64i; r += 1i) {
+      acc = acc + s2_body(e, r);
     }
-    wg_vs2[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs2[li] = wg_vs2[li] + wg_vs2[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s2_out(o, wg_vs2[0]); }
-    workgroupBarrier();
+    s2_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 2i; e += 256i) {
@@ -1343,21 +1269,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     s7_map(e);
   }
   storageBarrier();
-  for (var o = 0i; o < 64i; o++) {
+  for (var e = i32(li); e < 64i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 128i; r += 256i) {
-      acc = acc + s8_body(o, r);
+    for (var r = 0i; r < 128i; r += 1i) {
+      acc = acc + s8_body(e, r);
     }
-    wg_vs8[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs8[li] = wg_vs8[li] + wg_vs8[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s8_out(o, wg_vs8[0]); }
-    workgroupBarrier();
+    s8_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 64i; e += 256i) {
@@ -1371,21 +1288,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     s9_out(e_b, e_i, e_j, acc);
   }
   storageBarrier();
-  for (var o = 0i; o < 1i; o++) {
+  for (var e = i32(li); e < 1i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 64i; r += 256i) {
-      acc = acc + s10_body(o, r);
+    for (var r = 0i; r < 64i; r += 1i) {
+      acc = acc + s10_body(e, r);
     }
-    wg_vs10[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs10[li] = wg_vs10[li] + wg_vs10[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s10_out(o, wg_vs10[0]); }
-    workgroupBarrier();
+    s10_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 64i; e += 256i) {
@@ -1399,42 +1307,24 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     s11_out(e_b, e_i, e_j, acc);
   }
   storageBarrier();
-  for (var o = 0i; o < 1i; o++) {
+  for (var e = i32(li); e < 1i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 64i; r += 256i) {
-      acc = acc + s12_body(o, r);
+    for (var r = 0i; r < 64i; r += 1i) {
+      acc = acc + s12_body(e, r);
     }
-    wg_vs12[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs12[li] = wg_vs12[li] + wg_vs12[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s12_out(o, wg_vs12[0]); }
-    workgroupBarrier();
+    s12_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 64i; e += 256i) {
     s13_map(e);
   }
   storageBarrier();
-  for (var o = 0i; o < 1i; o++) {
+  for (var e = i32(li); e < 1i; e += 256i) {
     var acc: f32 = 0f;
-    for (var r = i32(li); r < 64i; r += 256i) {
-      acc = acc + s14_body(o, r);
+    for (var r = 0i; r < 64i; r += 1i) {
+      acc = acc + s14_body(e, r);
     }
-    wg_vs14[li] = acc;
-    workgroupBarrier();
-    for (var w = 128u; w > 0u; w = w >> 1u) {
-      if (li < w) {
-        wg_vs14[li] = wg_vs14[li] + wg_vs14[li + w];
-      }
-      workgroupBarrier();
-    }
-    if (li == 0u) { s14_out(o, wg_vs14[0]); }
-    workgroupBarrier();
+    s14_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 4096i; e += 256i) {
