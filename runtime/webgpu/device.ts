@@ -11,9 +11,7 @@
 //  - the Vulkan loader reads VK_ICD_FILENAMES when the instance is created; when it is unset and
 //    SwiftShader's manifest is where Debian's chromium puts it, we point the loader at it.
 
-import { existsSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// Node's modules are imported inside the Dawn path only, so that this file bundles for a browser.
 
 export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
@@ -58,6 +56,9 @@ async function acquire(): Promise<GpuHandle> {
 }
 
 async function dawnGpu(): Promise<GPU> {
+  const { existsSync, mkdirSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
   if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   if (process.env.XDG_RUNTIME_DIR === undefined) {
     // the Vulkan loader complains on stderr without one
