@@ -79,7 +79,8 @@ async function dawnGpu(): Promise<GPU> {
   return gpu;
 }
 
-async function fromGpu(gpu: GPU, via: "browser" | "dawn"): Promise<GpuHandle> {
+/** A device from a `GPU` object (navigator.gpu or Dawn's); NoGpuError when it has no adapter. */
+export async function fromGpu(gpu: GPU, via: "browser" | "dawn"): Promise<GpuHandle> {
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new NoGpuError(NO_ADAPTER_HELP);
   gpus.push(adapter);
