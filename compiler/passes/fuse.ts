@@ -333,6 +333,12 @@ class StageLowering {
     return e;
   }
 
+  /** A matmul operand read straight from memory (no prologue): its region, for vector loads. */
+  private direct(n: Node, key: "aDirect" | "bDirect"): Partial<Record<"aDirect" | "bDirect", Region>> {
+    const r = this.home.get(n);
+    return r && r.space !== "uniform" && (isLeaf(n) || this.stored.has(n)) ? { [key]: r } : {};
+  }
+
   private out(st: StageCx, g: Group, idx: readonly Expr[]): StageOutput[] {
     return g.outputs.flatMap((n) => {
       const expr = this.element(n, idx, st);
@@ -386,6 +392,8 @@ class StageLowering {
         outputs: this.out(st, g, oidx),
         flat: flatIndex(cx, oidx, a.shape),
         type,
+        ...this.direct(A, "aDirect"),
+        ...this.direct(B, "bDirect"),
       };
       return { stage, ops: st.ops };
     }

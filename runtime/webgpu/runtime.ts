@@ -8,17 +8,27 @@
 // outputs into a staging buffer, one submit, and an asynchronous map of the staging buffer.
 
 import type { Plan, PlanValue } from "../../compiler/backends/wgsl/plan.js";
+import type { ArenaBinding } from "../../compiler/backends/wgsl/render.js";
 import type { Tensor, TensorData } from "../tensor.js";
 
 const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 
-function pipelineFor(device: GPUDevice, hash: string, wgsl: string, label: string): Promise<GPUComputePipeline> {
+/**
+ * The pipeline of a kernel, made once per device and WGSL hash. Its bind group layout is explicit
+ * (from the plan's bindings, which the WGSL declares): an "auto" layout would leave out a
+ * declared binding that the entry point happens not to use.
+ */
+function pipelineFor(device: GPUDevice, hash: string, wgsl: string, label: string, bindings: readonly ArenaBinding[]): Promise<GPUComputePipeline> {
   let cache = pipelineCache.get(device);
   if (!cache) pipelineCache.set(device, (cache = new Map()));
   let p = cache.get(hash);
   if (!p) {
     const module = device.createShaderModule({ code: wgsl, label });
-    p = device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: "main" }, label }).catch(async (e: Error) => {
+    const layout = device.createBindGroupLayout({
+      label,
+      entries: bindings.map((b) => ({ binding: b.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: b.access === "uniform" ? "uniform" : b.access === "read" ? "read-only-storage" : "storage" } })),
+    });
+    p = device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout], label }), compute: { module, entryPoint: "main" }, label }).catch(async (e: Error) => {
       const info = await module.getCompilationInfo();
       const msgs = info.messages.map((m) => `  ${m.type} at line ${m.lineNum}:${m.linePos}: ${m.message}\n    ${wgsl.split("\n")[m.lineNum - 1] ?? ""}`);
       throw new WebGpuRunError(`kernel ${label} did not compile: ${e.message}\n${msgs.join("\n")}`);
@@ -64,7 +74,7 @@ export class WebGpuProgram {
       buffers.set(b.name, Array.from({ length: b.copies }, (_, i) => device.createBuffer({ size, usage, label: `${plan.name}:${b.name}${b.copies > 1 ? `#${i}` : ""}` })));
     }
     for (const l of plan.literals) device.queue.writeBuffer(buffers.get(l.value.buffer)![0]!, l.value.offset * 4, typed(l.value.dtype, l.data));
-    const pipelines = await Promise.all(plan.kernels.map((k) => pipelineFor(device, k.hash, k.wgsl, k.name)));
+    const pipelines = await Promise.all(plan.kernels.map((k, i) => pipelineFor(device, k.hash, k.wgsl, k.name, plan.bindings[i]!.entries)));
     const resolve = (arena: string, parity: number): GPUBuffer => {
       const [space, type] = arena.split(".");
       if (space === "slot") return buffers.get(arena)![parity]!;

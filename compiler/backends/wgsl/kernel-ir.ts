@@ -55,6 +55,9 @@ export interface MatmulStage {
   readonly acc: VarExpr;
   readonly outputs: readonly StageOutput[]; // in terms of vb, vi, vj, acc
   readonly flat: Expr; // the row-major output index (vb, vi, vj)
+  /** Set when an operand is a stored row-major [...B, M, K] (or [...B, K, N]) tensor read as is. */
+  readonly aDirect?: Region;
+  readonly bDirect?: Region;
   readonly type: "f32" | "i32";
 }
 

@@ -19,12 +19,61 @@ export function tiledMatmulFits(s: MatmulStage): boolean {
   return s.type === "f32" && s.m * s.n >= 256;
 }
 
-export function renderTiledMatmul(s: MatmulStage, p: string): { code: string; workgroups: [number, number, number]; workgroupSize: number } {
+/** Names of vec4 views of the operands' arenas, where an operand is read as stored and aligned. */
+export interface VectorViews {
+  readonly a?: string;
+  readonly b?: string;
+}
+
+/** Whether operand A (B) can be read 4 elements at a time: a direct f32 operand, rows of 4k. */
+export function vectorizable(s: MatmulStage, which: "a" | "b"): boolean {
+  const r = which === "a" ? s.aDirect : s.bDirect;
+  const row = which === "a" ? s.k : s.n;
+  return r !== undefined && r.dtype === "f32" && r.offset % 4 === 0 && row % 4 === 0;
+}
+
+export function renderTiledMatmul(s: MatmulStage, p: string, views: VectorViews = {}): { code: string; workgroups: [number, number, number]; workgroupSize: number } {
   const tilesN = Math.ceil(s.n / BN);
   const tilesM = Math.ceil(s.m / BM);
   const groups = tilesN * tilesM * s.batch;
   const workgroups = grid(groups);
   const wid = workgroups[1] > 1 ? `(wg.y * ${workgroups[0]}u + wg.x)` : "wg.x";
+  const scalarA = `      let ai = t / ${BK}i;
+      let ap = t % ${BK}i;
+      var va = 0.0f;
+      if (row0 + ai < ${s.m}i && k0 + ap < ${s.k}i) { va = ${p}_a(bt, row0 + ai, k0 + ap); }
+      tile_a[ap * ${BM / 4}i + ai / 4i][ai % 4i] = va;
+`;
+  const scalarB = `      let bp = t / ${BN}i;
+      let bj = t % ${BN}i;
+      var vb = 0.0f;
+      if (k0 + bp < ${s.k}i && col0 + bj < ${s.n}i) { vb = ${p}_b(bt, k0 + bp, col0 + bj); }
+      tile_b[bp * ${BN / 4}i + bj / 4i][bj % 4i] = vb;
+`;
+  const loops = (body: string) => `    for (var e = 0i; e < ${(BM * BK) / 256}i; e++) {\n      let t = i32(li) + e * 256i;\n${body}    }\n`;
+  // one vec4 per invocation and operand: A's tile is 64 rows of 4 vec4, B's 16 rows of 16 vec4
+  const vecA = views.a
+    ? `    {
+      let ar = i32(li) / 4i;
+      let aq = (i32(li) % 4i) * 4i;
+      var va = vec4<f32>(0.0f);
+      if (row0 + ar < ${s.m}i && k0 + aq < ${s.k}i) { va = ${views.a}[(${s.aDirect!.offset}i + bt * ${s.m * s.k}i + (row0 + ar) * ${s.k}i + k0 + aq) / 4i]; }
+      for (var c = 0i; c < 4i; c++) { tile_a[(aq + c) * ${BM / 4}i + ar / 4i][ar % 4i] = va[c]; }
+    }
+`
+    : "";
+  const vecB = views.b
+    ? `    {
+      let bp = i32(li) / ${BN / 4}i;
+      let bq = (i32(li) % ${BN / 4}i) * 4i;
+      var vb = vec4<f32>(0.0f);
+      if (k0 + bp < ${s.k}i && col0 + bq < ${s.n}i) { vb = ${views.b}[(${s.bDirect!.offset}i + bt * ${s.k * s.n}i + (k0 + bp) * ${s.n}i + col0 + bq) / 4i]; }
+      tile_b[bp * ${BN / 4}i + bq / 4i] = vb;
+    }
+`
+    : "";
+  const scalars = (views.a ? "" : scalarA) + (views.b ? "" : scalarB);
+  const loadTiles = vecA + vecB + (scalars ? loops(scalars) : "");
   const code = `var<workgroup> tile_a: array<vec4<f32>, ${(BK * BM) / 4}>; // [p][i / 4]: A(i, p) at component i % 4
 var<workgroup> tile_b: array<vec4<f32>, ${(BK * BN) / 4}>; // [p][j / 4]
 
@@ -38,20 +87,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let ty = i32(lid.y); // 4 rows from row0 + 4 ty
   var acc = array<vec4<f32>, 4>(vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f));
   for (var k0 = 0i; k0 < ${s.k}i; k0 += ${BK}i) {
-    for (var e = 0i; e < ${(BM * BK) / 256}i; e++) {
-      let t = i32(li) + e * 256i;
-      let ai = t / ${BK}i;
-      let ap = t % ${BK}i;
-      var va = 0.0f;
-      if (row0 + ai < ${s.m}i && k0 + ap < ${s.k}i) { va = ${p}_a(bt, row0 + ai, k0 + ap); }
-      tile_a[ap * ${BM / 4}i + ai / 4i][ai % 4i] = va;
-      let bp = t / ${BN}i;
-      let bj = t % ${BN}i;
-      var vb = 0.0f;
-      if (k0 + bp < ${s.k}i && col0 + bj < ${s.n}i) { vb = ${p}_b(bt, k0 + bp, col0 + bj); }
-      tile_b[bp * ${BN / 4}i + bj / 4i][bj % 4i] = vb;
-    }
-    workgroupBarrier();
+${loadTiles}    workgroupBarrier();
     for (var q = 0i; q < ${BK}i; q++) {
       let a = tile_a[q * ${BM / 4}i + ty];
       let b = tile_b[q * ${BN / 4}i + tx];

@@ -11,12 +11,15 @@
 //                    are known from the kernel order; regions are placed largest first at the
 //                    lowest offset free for their whole lifetime (greedy by size)
 // Regions written and read by the same kernel are live together, so a kernel never overwrites
-// what it reads.
+// what it reads. Every region starts at a multiple of 4 elements (vec4 loads of aligned rows).
 
 import { CompilerBug } from "../../diag/diagnostic.js";
 import type { Region } from "./expr.js";
 import { stageRegions, type KernelProgram } from "./kernel-ir.js";
 import { arenaOf } from "./render.js";
+
+/** Regions start at multiples of 4 elements (16 bytes), so rows can be read as vec4. */
+const align = (n: number) => Math.ceil(n / 4) * 4;
 
 export interface Arena {
   readonly name: string; // "tmp.f32"
@@ -28,7 +31,7 @@ export function planMemory(prog: KernelProgram): Arena[] {
   const sizes = new Map<string, number>();
   const bump = (r: Region) => {
     const a = arenaOf(r);
-    r.offset = sizes.get(a) ?? 0;
+    r.offset = align(sizes.get(a) ?? 0);
     sizes.set(a, r.offset + r.count);
   };
   // fixed layouts
@@ -67,7 +70,7 @@ export function planMemory(prog: KernelProgram): Arena[] {
     let offset = 0;
     for (const x of busy) {
       if (offset + r.count <= x.offset) break;
-      offset = Math.max(offset, x.offset + x.count);
+      offset = Math.max(offset, align(x.offset + x.count));
     }
     r.offset = offset;
     placed.push(r);

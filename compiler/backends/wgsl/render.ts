@@ -11,7 +11,7 @@ import { CompilerBug } from "../../diag/diagnostic.js";
 import { exprOrder, type Expr, type Region, type ScalarType, type VarExpr } from "./expr.js";
 import { helperCode, helpers } from "./helpers.js";
 import type { Kernel, MatmulStage, ReduceStage, Stage, StageOutput } from "./kernel-ir.js";
-import { renderTiledMatmul, tiledMatmulFits } from "./matmul.js";
+import { renderTiledMatmul, tiledMatmulFits, vectorizable } from "./matmul.js";
 
 /** Threads per workgroup for every kernel but the tiled matmul. */
 export const WORKGROUP = 256;
@@ -23,7 +23,12 @@ export interface ArenaBinding {
   readonly binding: number;
   readonly arena: string; // e.g. "tmp.f32"; "slot.f32" reads the current slots, "slot_next.f32" writes the next
   readonly access: "read" | "read_write" | "uniform";
+  /** A second, vec4-typed binding of the same (read-only) arena. */
+  readonly view?: "vec4";
 }
+
+/** WebGPU's default maxStorageBuffersPerShaderStage. */
+export const MAX_STORAGE_BINDINGS = 8;
 
 export interface RenderedKernel {
   readonly wgsl: string;
@@ -395,8 +400,25 @@ export function renderKernel(k: Kernel, uniformFields: readonly Region[]): Rende
   if (k.mode === "single") {
     const s = k.stages[0]!;
     if (s.kind === "matmul" && tiledMatmulFits(s)) {
-      const t = renderTiledMatmul(s, "s0");
-      return finish(k, used, decls, [...fns, t.code], bindings, t.workgroups, t.workgroupSize, "tiled matmul");
+      // an operand stored as is, in an arena this kernel only reads, is also bound as vec4s
+      const views: { a?: string; b?: string } = {};
+      for (const which of ["a", "b"] as const) {
+        const r = which === "a" ? s.aDirect : s.bDirect;
+        if (!r || !vectorizable(s, which)) continue;
+        const arena = arenaOf(r);
+        const b = bindings.find((x) => x.arena === arena);
+        if (!b || b.access !== "read") continue;
+        const name = `${wgslName(arena)}_v4`;
+        if (!bindings.some((x) => x.view === "vec4" && x.arena === arena)) {
+          if (bindings.filter((x) => x.access !== "uniform").length >= MAX_STORAGE_BINDINGS) continue;
+          bindings.push({ binding: bindings.length, arena, access: "read", view: "vec4" });
+          decls.push(`@group(0) @binding(${bindings.length - 1}) var<storage, read> ${name}: array<vec4<f32>>;`);
+        }
+        views[which] = name;
+      }
+      const t = renderTiledMatmul(s, "s0", views);
+      const how = views.a || views.b ? `tiled matmul, vec4 loads of ${[views.a ? "A" : "", views.b ? "B" : ""].filter((x) => x).join(" and ")}` : "tiled matmul";
+      return finish(k, used, decls, [...fns, t.code], bindings, t.workgroups, t.workgroupSize, how);
     }
     if (s.kind === "reduce" && s.size <= TREE_MAX_OUTPUTS && s.rsize >= TREE_MIN_LENGTH) {
       strategy = "workgroup tree per output";

@@ -122,7 +122,9 @@ describe("fusion rules: kernel counts", () => {
   test("matmul + bias + relu is one (tiled) kernel", () => {
     const p = matmulBiasRelu(1, [64, 32, 64]);
     expect(dispatches(p)).toBe(1);
-    expect(compile(p.fn, SEPARATE).kernels[0]!.strategy).toBe("tiled matmul");
+    // x and w are read as stored, rows of a multiple of 4: vec4 loads of both
+    expect(compile(p.fn, SEPARATE).kernels[0]!.strategy).toBe("tiled matmul, vec4 loads of A and B");
+    expect(compile(matmulBiasRelu(1, [64, 30, 64]).fn, SEPARATE).kernels[0]!.strategy).toBe("tiled matmul, vec4 loads of B");
   });
   test("softmax: the max and the sum reductions, then the normalisation (3); one cooperative kernel when small", () => {
     expect(dispatches(softmax(1, [2048, 100]))).toBe(3);
@@ -156,6 +158,7 @@ describe("fusion rules: the fused kernels compute what the interpreter does", ()
     ["elementwise chain", elementwiseChain, dims(2, 40)],
     ["reduction with prologue and epilogue", reduceWithPrologueEpilogue, dims(2, 300)],
     ["matmul + bias + relu", matmulBiasRelu, dims(3, 90), 1],
+    ["matmul + bias + relu, rows of 4k (vec4 loads)", matmulBiasRelu, dims(3, 30).map((d) => d.map((x) => 4 * x)), 1],
     ["softmax", softmax, dims(2, 300)],
     ["layer norm", layerNorm, dims(2, 100), 1],
     ["cross-entropy", crossEntropy, dims(2, 100), 1e-3],

@@ -1,4 +1,4 @@
-// ==== k0_matmul_reduce_sum (11fa1166)
+// ==== k0_matmul_reduce_sum (b338b8b6)
 // k0_matmul_reduce_sum: 5 stages in one workgroup; ops: mul add constant mul constant add constant cos div mul constant min cast constant mul constant min div add constant div sub constant pow constant cast add constant matmul gt add broadcast constant relu reduce_sum neg mul constant neg add cast eq broadcast reshape broadcast iota constant broadcast
 
 struct Uniforms {
@@ -76,11 +76,11 @@ fn s0_map(i: i32) {
   let t0 = u.s0;
   let t1 = f32(t0);
   let t2 = ((0f + (0.5f * (1f + f_cos(((3.1415927f * f_min(t1, 1000f)) / 1000f))))) * (0.01f * f_min(1f, ((1f + t1) / 100f))));
-  output_f32[4484i + i] = t2; // lr
+  output_f32[4492i + i] = t2; // lr
 }
 
 fn s1_map(i: i32) {
-  let t0 = output_f32[4484i];
+  let t0 = output_f32[4492i];
   let t1 = u.s0;
   let t2 = (t0 / (1f - f_pow(0.9f, f32((t1 + 1i)))));
   tmp_f32[28736i + i] = t2; // %1074
@@ -154,12 +154,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
 }
 
-// ==== k1_matmul (654e9742)
+// ==== k1_matmul (961e2038)
 // k1_matmul: matmul; ops: matmul gt add broadcast constant relu
 
 @group(0) @binding(0) var<storage, read> slot_f32: array<f32>;
 @group(0) @binding(1) var<storage, read_write> tmp_f32: array<f32>;
 @group(0) @binding(2) var<storage, read_write> tmp_i32: array<i32>;
+@group(0) @binding(3) var<storage, read> slot_f32_v4: array<vec4<f32>>;
 
 fn is_nan(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
@@ -201,6 +202,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let ty = i32(lid.y); // 4 rows from row0 + 4 ty
   var acc = array<vec4<f32>, 4>(vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f));
   for (var k0 = 0i; k0 < 64i; k0 += 16i) {
+    {
+      let bp = i32(li) / 16i;
+      let bq = (i32(li) % 16i) * 4i;
+      var vb = vec4<f32>(0.0f);
+      if (k0 + bp < 64i && col0 + bq < 64i) { vb = slot_f32_v4[(192i + bt * 4096i + (k0 + bp) * 64i + col0 + bq) / 4i]; }
+      tile_b[bp * 16i + bq / 4i] = vb;
+    }
     for (var e = 0i; e < 4i; e++) {
       let t = i32(li) + e * 256i;
       let ai = t / 16i;
@@ -208,11 +216,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       var va = 0.0f;
       if (row0 + ai < 128i && k0 + ap < 64i) { va = s0_a(bt, row0 + ai, k0 + ap); }
       tile_a[ap * 16i + ai / 4i][ai % 4i] = va;
-      let bp = t / 64i;
-      let bj = t % 64i;
-      var vb = 0.0f;
-      if (k0 + bp < 64i && col0 + bj < 64i) { vb = s0_b(bt, k0 + bp, col0 + bj); }
-      tile_b[bp * 16i + bj / 4i][bj % 4i] = vb;
     }
     workgroupBarrier();
     for (var q = 0i; q < 16i; q++) {
@@ -235,7 +238,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k2_matmul_reduce_max_reduce_sum (9953e4a5)
+// ==== k2_matmul_reduce_max_reduce_sum (c09154d3)
 // k2_matmul_reduce_max_reduce_sum: 19 stages in one workgroup; ops: matmul add broadcast reduce_max min max constant constant reduce_sum exp sub broadcast add mul constant neg add cast eq broadcast reshape broadcast iota constant mul exp sub broadcast broadcast div reshape matmul transpose where constant reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max reduce_sum mul sub sub broadcast broadcast log neg add cast eq broadcast reshape broadcast iota constant reduce_sum div constant add mul constant mul constant argmax cast eq reduce_sum div constant
 
 struct Uniforms {
@@ -384,22 +387,22 @@ fn s5_body(o: i32, r: i32) -> f32 {
 }
 
 fn s5_out(o: i32, acc: f32) {
-  let t0 = slot_f32[17347i + o];
+  let t0 = slot_f32[17352i + o];
   let t1 = ((0.9f * t0) + (0.1f * acc));
-  let t2 = slot_f32[17411i + o];
+  let t2 = slot_f32[17416i + o];
   let t3 = ((0.999f * t2) + (0.001f * (acc * acc)));
   let t4 = slot_f32[4288i + o];
-  let t5 = output_f32[4484i];
+  let t5 = output_f32[4492i];
   let t6 = tmp_f32[28672i + o];
   let t7 = u.s0;
   let t8 = ((t4 * (1f - (0.01f * t5))) - ((t6 * t1) / (1e-8f + (sqrt(t3) / sqrt((1f - f_pow(0.999f, f32((t7 + 1i)))))))));
-  let t9 = slot_f32[17475i + o];
+  let t9 = slot_f32[17480i + o];
   let t10 = f_max(t9, t3);
-  output_f32[4289i + o] = acc; // h2.b.grad
-  slot_next_f32[17347i + o] = t1; // adamw.m.h2.b
-  slot_next_f32[17411i + o] = t3; // adamw.v.h2.b
+  output_f32[4292i + o] = acc; // h2.b.grad
+  slot_next_f32[17352i + o] = t1; // adamw.m.h2.b
+  slot_next_f32[17416i + o] = t3; // adamw.v.h2.b
   slot_next_f32[4288i + o] = t8; // h2.b
-  slot_next_f32[17475i + o] = t10; // adamw.vmax.h2.b
+  slot_next_f32[17480i + o] = t10; // adamw.vmax.h2.b
 }
 
 fn s6_a(b: i32, i: i32, p: i32) -> f32 {
@@ -414,22 +417,22 @@ fn s6_b(b: i32, p: i32, j: i32) -> f32 {
 
 fn s6_out(b: i32, i: i32, j: i32, acc: f32) {
   let t0 = (j + (i * 2i));
-  let t1 = slot_f32[17539i + t0];
+  let t1 = slot_f32[17544i + t0];
   let t2 = ((t1 * 0.9f) + (0.1f * acc));
-  let t3 = slot_f32[17667i + t0];
+  let t3 = slot_f32[17672i + t0];
   let t4 = ((t3 * 0.999f) + (0.001f * (acc * acc)));
   let t5 = slot_f32[4352i + t0];
-  let t6 = output_f32[4484i];
+  let t6 = output_f32[4492i];
   let t7 = tmp_f32[28736i];
   let t8 = u.s0;
   let t9 = ((t5 * (1f - (0.01f * t6))) - ((t7 * t2) / (1e-8f + (sqrt(t4) / sqrt((1f - f_pow(0.999f, f32((t8 + 1i)))))))));
-  let t10 = slot_f32[17795i + t0];
+  let t10 = slot_f32[17800i + t0];
   let t11 = f_max(t10, t4);
-  output_f32[4353i + t0] = acc; // dense_3.w.grad
-  slot_next_f32[17539i + t0] = t2; // adamw.m.dense_3.w
-  slot_next_f32[17667i + t0] = t4; // adamw.v.dense_3.w
+  output_f32[4356i + t0] = acc; // dense_3.w.grad
+  slot_next_f32[17544i + t0] = t2; // adamw.m.dense_3.w
+  slot_next_f32[17672i + t0] = t4; // adamw.v.dense_3.w
   tmp_f32[25472i + t0] = t9; // %1218
-  slot_next_f32[17795i + t0] = t11; // adamw.vmax.dense_3.w
+  slot_next_f32[17800i + t0] = t11; // adamw.vmax.dense_3.w
 }
 
 fn s7_a(b: i32, i: i32, p: i32) -> f32 {
@@ -438,7 +441,7 @@ fn s7_a(b: i32, i: i32, p: i32) -> f32 {
 }
 
 fn s7_b(b: i32, p: i32, j: i32) -> f32 {
-  let t0 = slot_f32[17995i + p];
+  let t0 = slot_f32[18008i + p];
   return t0;
 }
 
@@ -454,7 +457,7 @@ fn s8_body(o: i32, r: i32) -> f32 {
 
 fn s8_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[25922i + o] = t0; // %1226
+  tmp_f32[25924i + o] = t0; // %1226
 }
 
 fn s9_a(b: i32, i: i32, p: i32) -> f32 {
@@ -464,7 +467,7 @@ fn s9_a(b: i32, i: i32, p: i32) -> f32 {
 
 fn s9_b(b: i32, p: i32, j: i32) -> f32 {
   let t0 = tmp_f32[25920i + p];
-  let t1 = tmp_f32[25922i];
+  let t1 = tmp_f32[25924i];
   let t2 = (t0 / t1);
   return t2;
 }
@@ -481,31 +484,31 @@ fn s10_body(o: i32, r: i32) -> f32 {
 
 fn s10_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[25923i + o] = t0; // %1236
+  tmp_f32[25928i + o] = t0; // %1236
 }
 
 fn s11_map(i: i32) {
   let t0 = tmp_f32[25856i + i];
-  let t1 = tmp_f32[25923i];
+  let t1 = tmp_f32[25928i];
   let t2 = (t0 / t1);
-  slot_next_f32[17995i + i] = t2; // spectral_norm.u.dense_3.w
+  slot_next_f32[18008i + i] = t2; // spectral_norm.u.dense_3.w
 }
 
 fn s12_body(o: i32, r: i32) -> f32 {
   let t0 = tmp_f32[25856i + r];
-  let t1 = slot_next_f32[17995i + r];
+  let t1 = slot_next_f32[18008i + r];
   let t2 = (t0 * t1);
   return t2;
 }
 
 fn s12_out(o: i32, acc: f32) {
   let t0 = f_max(1f, (acc / 3f));
-  tmp_f32[25924i + o] = t0; // %1243
+  tmp_f32[25932i + o] = t0; // %1243
 }
 
 fn s13_map(i: i32) {
   let t0 = tmp_f32[25472i + i];
-  let t1 = tmp_f32[25924i];
+  let t1 = tmp_f32[25932i];
   let t2 = (t0 / t1);
   slot_next_f32[4352i + i] = t2; // dense_3.w
 }
@@ -516,22 +519,22 @@ fn s14_body(o: i32, r: i32) -> f32 {
 }
 
 fn s14_out(o: i32, acc: f32) {
-  let t0 = slot_f32[17923i + o];
+  let t0 = slot_f32[17928i + o];
   let t1 = ((t0 * 0.9f) + (0.1f * acc));
-  let t2 = slot_f32[17925i + o];
+  let t2 = slot_f32[17932i + o];
   let t3 = ((t2 * 0.999f) + (0.001f * (acc * acc)));
   let t4 = slot_f32[4480i + o];
-  let t5 = output_f32[4484i];
+  let t5 = output_f32[4492i];
   let t6 = tmp_f32[28736i];
   let t7 = u.s0;
   let t8 = ((t4 * (1f - (0.01f * t5))) - ((t6 * t1) / (1e-8f + (sqrt(t3) / sqrt((1f - f_pow(0.999f, f32((t7 + 1i)))))))));
-  let t9 = slot_f32[17927i + o];
+  let t9 = slot_f32[17936i + o];
   let t10 = f_max(t9, t3);
-  output_f32[4481i + o] = acc; // dense_3.b.grad
-  slot_next_f32[17923i + o] = t1; // adamw.m.dense_3.b
-  slot_next_f32[17925i + o] = t3; // adamw.v.dense_3.b
+  output_f32[4484i + o] = acc; // dense_3.b.grad
+  slot_next_f32[17928i + o] = t1; // adamw.m.dense_3.b
+  slot_next_f32[17932i + o] = t3; // adamw.v.dense_3.b
   slot_next_f32[4480i + o] = t8; // dense_3.b
-  slot_next_f32[17927i + o] = t10; // adamw.vmax.dense_3.b
+  slot_next_f32[17936i + o] = t10; // adamw.vmax.dense_3.b
 }
 
 fn s15_body(o: i32, r: i32) -> f32 {
@@ -554,10 +557,10 @@ fn s16_body(o: i32, r: i32) -> f32 {
 
 fn s16_out(o: i32, acc: f32) {
   let t0 = (acc / 128f);
-  let t1 = slot_f32[4482i];
+  let t1 = slot_f32[4484i];
   let t2 = ((t1 * 0.99f) + (0.01f * t0));
   output_f32[o] = t0; // loss
-  slot_next_f32[4482i + o] = t2; // ema
+  slot_next_f32[4484i + o] = t2; // ema
 }
 
 fn s17_body(o: i32, r: i32) -> f32 {
@@ -578,7 +581,7 @@ fn s18_body(o: i32, r: i32) -> f32 {
 
 fn s18_out(o: i32, acc: f32) {
   let t0 = (acc / 128f);
-  output_f32[4483i + o] = t0; // accuracy
+  output_f32[4488i + o] = t0; // accuracy
 }
 
 @compute @workgroup_size(256)
@@ -812,7 +815,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k4_matmul (3b810aaf)
+// ==== k4_matmul (738d1bfd)
 // k4_matmul: matmul; ops: matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max
 
 struct Uniforms {
@@ -875,22 +878,22 @@ fn s0_b(b: i32, p: i32, j: i32) -> f32 {
 
 fn s0_out(b: i32, i: i32, j: i32, acc: f32) {
   let t0 = (j + (i * 64i));
-  let t1 = slot_f32[5059i + t0];
+  let t1 = slot_f32[5064i + t0];
   let t2 = ((t1 * 0.9f) + (0.1f * acc));
-  let t3 = slot_f32[9155i + t0];
+  let t3 = slot_f32[9160i + t0];
   let t4 = ((t3 * 0.999f) + (0.001f * (acc * acc)));
   let t5 = slot_f32[192i + t0];
-  let t6 = output_f32[4484i];
+  let t6 = output_f32[4492i];
   let t7 = tmp_f32[28736i];
   let t8 = u.s0;
   let t9 = ((t5 * (1f - (0.01f * t6))) - ((t7 * t2) / (1e-8f + (sqrt(t4) / sqrt((1f - f_pow(0.999f, f32((t8 + 1i)))))))));
-  let t10 = slot_f32[13251i + t0];
+  let t10 = slot_f32[13256i + t0];
   let t11 = f_max(t10, t4);
-  output_f32[193i + t0] = acc; // h2.w.grad
-  slot_next_f32[5059i + t0] = t2; // adamw.m.h2.w
-  slot_next_f32[9155i + t0] = t4; // adamw.v.h2.w
+  output_f32[196i + t0] = acc; // h2.w.grad
+  slot_next_f32[5064i + t0] = t2; // adamw.m.h2.w
+  slot_next_f32[9160i + t0] = t4; // adamw.v.h2.w
   tmp_f32[24576i + t0] = t9; // %1159
-  slot_next_f32[13251i + t0] = t11; // adamw.vmax.h2.w
+  slot_next_f32[13256i + t0] = t11; // adamw.vmax.h2.w
 }
 
 var<workgroup> tile_a: array<vec4<f32>, 256>; // [p][i / 4]: A(i, p) at component i % 4
@@ -940,7 +943,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k5_matmul_reduce_sum (0e506b32)
+// ==== k5_matmul_reduce_sum (caf97cee)
 // k5_matmul_reduce_sum: 16 stages in one workgroup; ops: matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast
 
 struct Uniforms {
@@ -1004,22 +1007,22 @@ fn s0_b(b: i32, p: i32, j: i32) -> f32 {
 
 fn s0_out(b: i32, i: i32, j: i32, acc: f32) {
   let t0 = (j + (i * 64i));
-  let t1 = slot_f32[4483i + t0];
+  let t1 = slot_f32[4488i + t0];
   let t2 = ((t1 * 0.9f) + (0.1f * acc));
-  let t3 = slot_f32[4611i + t0];
+  let t3 = slot_f32[4616i + t0];
   let t4 = ((t3 * 0.999f) + (0.001f * (acc * acc)));
   let t5 = slot_f32[t0];
-  let t6 = output_f32[4484i];
+  let t6 = output_f32[4492i];
   let t7 = tmp_f32[28736i];
   let t8 = u.s0;
   let t9 = ((t5 * (1f - (0.01f * t6))) - ((t7 * t2) / (1e-8f + (sqrt(t4) / sqrt((1f - f_pow(0.999f, f32((t8 + 1i)))))))));
-  let t10 = slot_f32[4739i + t0];
+  let t10 = slot_f32[4744i + t0];
   let t11 = f_max(t10, t4);
-  output_f32[1i + t0] = acc; // h1.w.grad
-  slot_next_f32[4483i + t0] = t2; // adamw.m.h1.w
-  slot_next_f32[4611i + t0] = t4; // adamw.v.h1.w
+  output_f32[4i + t0] = acc; // h1.w.grad
+  slot_next_f32[4488i + t0] = t2; // adamw.m.h1.w
+  slot_next_f32[4616i + t0] = t4; // adamw.v.h1.w
   tmp_f32[t0] = t9; // %1096
-  slot_next_f32[4739i + t0] = t11; // adamw.vmax.h1.w
+  slot_next_f32[4744i + t0] = t11; // adamw.vmax.h1.w
 }
 
 fn s1_a(b: i32, i: i32, p: i32) -> f32 {
@@ -1028,7 +1031,7 @@ fn s1_a(b: i32, i: i32, p: i32) -> f32 {
 }
 
 fn s1_b(b: i32, p: i32, j: i32) -> f32 {
-  let t0 = slot_f32[17929i + p];
+  let t0 = slot_f32[17940i + p];
   return t0;
 }
 
@@ -1044,7 +1047,7 @@ fn s2_body(o: i32, r: i32) -> f32 {
 
 fn s2_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[322i + o] = t0; // %1104
+  tmp_f32[324i + o] = t0; // %1104
 }
 
 fn s3_a(b: i32, i: i32, p: i32) -> f32 {
@@ -1054,7 +1057,7 @@ fn s3_a(b: i32, i: i32, p: i32) -> f32 {
 
 fn s3_b(b: i32, p: i32, j: i32) -> f32 {
   let t0 = tmp_f32[128i + p];
-  let t1 = tmp_f32[322i];
+  let t1 = tmp_f32[324i];
   let t2 = (t0 / t1);
   return t2;
 }
@@ -1071,31 +1074,31 @@ fn s4_body(o: i32, r: i32) -> f32 {
 
 fn s4_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[323i + o] = t0; // %1114
+  tmp_f32[328i + o] = t0; // %1114
 }
 
 fn s5_map(i: i32) {
   let t0 = tmp_f32[320i + i];
-  let t1 = tmp_f32[323i];
+  let t1 = tmp_f32[328i];
   let t2 = (t0 / t1);
-  slot_next_f32[17929i + i] = t2; // spectral_norm.u.h1.w
+  slot_next_f32[17940i + i] = t2; // spectral_norm.u.h1.w
 }
 
 fn s6_body(o: i32, r: i32) -> f32 {
   let t0 = tmp_f32[320i + r];
-  let t1 = slot_next_f32[17929i + r];
+  let t1 = slot_next_f32[17940i + r];
   let t2 = (t0 * t1);
   return t2;
 }
 
 fn s6_out(o: i32, acc: f32) {
   let t0 = f_max(1f, (acc / 3f));
-  tmp_f32[324i + o] = t0; // %1121
+  tmp_f32[332i + o] = t0; // %1121
 }
 
 fn s7_map(i: i32) {
   let t0 = tmp_f32[i];
-  let t1 = tmp_f32[324i];
+  let t1 = tmp_f32[332i];
   let t2 = (t0 / t1);
   slot_next_f32[i] = t2; // h1.w
 }
@@ -1106,22 +1109,22 @@ fn s8_body(o: i32, r: i32) -> f32 {
 }
 
 fn s8_out(o: i32, acc: f32) {
-  let t0 = slot_f32[4867i + o];
+  let t0 = slot_f32[4872i + o];
   let t1 = ((t0 * 0.9f) + (0.1f * acc));
-  let t2 = slot_f32[4931i + o];
+  let t2 = slot_f32[4936i + o];
   let t3 = ((t2 * 0.999f) + (0.001f * (acc * acc)));
   let t4 = slot_f32[128i + o];
-  let t5 = output_f32[4484i];
+  let t5 = output_f32[4492i];
   let t6 = tmp_f32[28672i + o];
   let t7 = u.s0;
   let t8 = ((t4 * (1f - (0.01f * t5))) - ((t6 * t1) / (1e-8f + (sqrt(t3) / sqrt((1f - f_pow(0.999f, f32((t7 + 1i)))))))));
-  let t9 = slot_f32[4995i + o];
+  let t9 = slot_f32[5000i + o];
   let t10 = f_max(t9, t3);
-  output_f32[129i + o] = acc; // h1.b.grad
-  slot_next_f32[4867i + o] = t1; // adamw.m.h1.b
-  slot_next_f32[4931i + o] = t3; // adamw.v.h1.b
+  output_f32[132i + o] = acc; // h1.b.grad
+  slot_next_f32[4872i + o] = t1; // adamw.m.h1.b
+  slot_next_f32[4936i + o] = t3; // adamw.v.h1.b
   slot_next_f32[128i + o] = t8; // h1.b
-  slot_next_f32[4995i + o] = t10; // adamw.vmax.h1.b
+  slot_next_f32[5000i + o] = t10; // adamw.vmax.h1.b
 }
 
 fn s9_a(b: i32, i: i32, p: i32) -> f32 {
@@ -1130,7 +1133,7 @@ fn s9_a(b: i32, i: i32, p: i32) -> f32 {
 }
 
 fn s9_b(b: i32, p: i32, j: i32) -> f32 {
-  let t0 = slot_f32[17931i + p];
+  let t0 = slot_f32[17944i + p];
   return t0;
 }
 
@@ -1146,7 +1149,7 @@ fn s10_body(o: i32, r: i32) -> f32 {
 
 fn s10_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[325i + o] = t0; // %1167
+  tmp_f32[336i + o] = t0; // %1167
 }
 
 fn s11_a(b: i32, i: i32, p: i32) -> f32 {
@@ -1156,7 +1159,7 @@ fn s11_a(b: i32, i: i32, p: i32) -> f32 {
 
 fn s11_b(b: i32, p: i32, j: i32) -> f32 {
   let t0 = tmp_f32[192i + p];
-  let t1 = tmp_f32[325i];
+  let t1 = tmp_f32[336i];
   let t2 = (t0 / t1);
   return t2;
 }
@@ -1173,31 +1176,31 @@ fn s12_body(o: i32, r: i32) -> f32 {
 
 fn s12_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[326i + o] = t0; // %1177
+  tmp_f32[340i + o] = t0; // %1177
 }
 
 fn s13_map(i: i32) {
   let t0 = tmp_f32[256i + i];
-  let t1 = tmp_f32[326i];
+  let t1 = tmp_f32[340i];
   let t2 = (t0 / t1);
-  slot_next_f32[17931i + i] = t2; // spectral_norm.u.h2.w
+  slot_next_f32[17944i + i] = t2; // spectral_norm.u.h2.w
 }
 
 fn s14_body(o: i32, r: i32) -> f32 {
   let t0 = tmp_f32[256i + r];
-  let t1 = slot_next_f32[17931i + r];
+  let t1 = slot_next_f32[17944i + r];
   let t2 = (t0 * t1);
   return t2;
 }
 
 fn s14_out(o: i32, acc: f32) {
   let t0 = f_max(1f, (acc / 3f));
-  tmp_f32[327i + o] = t0; // %1184
+  tmp_f32[344i + o] = t0; // %1184
 }
 
 fn s15_map(i: i32) {
   let t0 = tmp_f32[24576i + i];
-  let t1 = tmp_f32[327i];
+  let t1 = tmp_f32[344i];
   let t2 = (t0 / t1);
   slot_next_f32[192i + i] = t2; // h2.w
 }
