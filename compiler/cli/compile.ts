@@ -12,10 +12,10 @@ export const compileCommand = defineCommand({
     "gradients, optimizer and constraints as one training-step function) and prints it.",
   positionals: { name: "FILE", help: "the .lip file", min: 1, max: 1 },
   flags: [
-    { kind: "enum", name: "target", values: ["ir", "onnx"], default: "ir", help: "ir: print the tensor IR; onnx: write the training-step and inference models, the initial values and a manifest" },
-    { kind: "string", name: "out", valueName: "DIR", help: "where to write the ONNX artifacts (default: <experiment>-onnx)" },
+    { kind: "enum", name: "target", values: ["ir", "onnx", "wgsl"], default: "ir", help: "ir: print the tensor IR; onnx: write the training-step and inference models, the initial values and a manifest; wgsl: write the fused kernels of the training step and their plan" },
+    { kind: "string", name: "out", valueName: "DIR", help: "where to write the ONNX or WGSL artifacts (default: <experiment>-onnx, <experiment>-wgsl)" },
     { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset (17 to 23; newer opsets use newer native ops)" },
-    { kind: "bool", name: "stats", help: "print one JSON object with the size of the emitted training step" },
+    { kind: "bool", name: "stats", help: "print one JSON object with the size of the emitted training step (nodes; or kernels and dispatches)" },
     { kind: "string", name: "experiment", valueName: "NAME", help: "the experiment to compile (needed when the file has several)" },
     { kind: "enum", name: "function", values: ["step", "init", "infer", "data", "all"], default: "step", help: "which function to print" },
     { kind: "enum", name: "stage", values: ["lowered", "optimized"], default: "optimized", help: "print the IR as lowered, or after the pass pipeline" },
@@ -33,6 +33,10 @@ export const compileCommand = defineCommand({
     const { runPipeline } = await import("../passes/pipeline.js");
     const compiled = await lowerOrReport(r, flags.experiment, { seed: flags.seed ?? 0 }, io, useColor(flags.color, io));
     if (compiled === null) return Exit.Failure;
+    if (flags.target === "wgsl") {
+      const { writeWgslArtifacts } = await import("./wgsl-export.js");
+      return writeWgslArtifacts(compiled, { out: flags.out ?? `${compiled.name}-wgsl`, stats: flags.stats }, io);
+    }
     if (flags.target === "onnx") {
       // inference runs in evaluation mode (`training` false: no dropout, running batch statistics)
       const evaluation = await lowerOrReport(r, compiled.name, { seed: flags.seed ?? 0, training: false }, io, useColor(flags.color, io));

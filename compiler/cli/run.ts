@@ -17,7 +17,7 @@ export const runCommand = defineCommand({
   positionals: { name: "FILE", help: "the .lip file", min: 1, max: 1 },
   flags: [
     { kind: "string", name: "experiment", valueName: "NAME", help: "the experiment to run (needed when the file has several)" },
-    { kind: "enum", name: "backend", values: ["onnx", "reference"], default: "onnx", help: "where to run the training step (onnx: ONNX Runtime on the CPU; reference: Lip's interpreter)" },
+    { kind: "enum", name: "backend", values: ["onnx", "reference", "webgpu"], default: "onnx", help: "where to run the training step (onnx: ONNX Runtime on the CPU; reference: Lip's interpreter; webgpu: fused WGSL kernels on a GPU through Dawn)" },
     { kind: "int", name: "threads", valueName: "N", min: 1, help: "ONNX Runtime's intra-op threads (default: its own choice)" },
     { kind: "enum", name: "ort-optimization", values: ["disabled", "basic", "extended", "all"], default: "all", help: "ONNX Runtime's graph optimization level" },
     { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset of the training step run by ONNX Runtime" },
@@ -69,6 +69,15 @@ export const runCommand = defineCommand({
       if (flags.backend === "onnx") {
         const { OnnxBackend } = await import("../../runtime/onnx/backend.js");
         backend = await OnnxBackend.create(compiled, { opset: flags.opset, optimization: flags["ort-optimization"], ...(flags.threads !== undefined ? { threads: flags.threads } : {}) });
+      } else if (flags.backend === "webgpu") {
+        const { WebGpuBackend } = await import("../../runtime/webgpu/backend.js");
+        const { NoGpuError } = await import("../../runtime/webgpu/device.js");
+        try {
+          backend = await WebGpuBackend.create(compiled);
+        } catch (err) {
+          if (err instanceof NoGpuError) return fail(io, `${err.message}\n(run on the CPU with --backend onnx or --backend reference)`);
+          throw err;
+        }
       } else backend = new ReferenceBackend(compiled);
       const summary = await train(compiled, backend, {
         outDir,
