@@ -54,6 +54,8 @@ export interface FuseOptions {
   readonly fuse?: boolean;
   /** Merge small kernels into cooperative single-workgroup kernels (default true). */
   readonly cooperative?: boolean;
+  /** Merge row-wise reductions and their users into row kernels (default true). */
+  readonly rows?: boolean;
   readonly maxStorageBuffers?: number;
   /** A kernel is small when its work is at most this (default 65536). */
   readonly smallWork?: number;
@@ -63,7 +65,7 @@ export interface FuseOptions {
   readonly prologueLimit?: number;
 }
 
-const DEFAULTS = { fuse: true, cooperative: true, maxStorageBuffers: 8, smallWork: 65536, cooperativeWork: 262144, recomputeLimit: 32, prologueLimit: 8 };
+const DEFAULTS = { fuse: true, cooperative: true, rows: true, maxStorageBuffers: 8, smallWork: 65536, cooperativeWork: 262144, recomputeLimit: 32, prologueLimit: 8 };
 
 /** Inline ops whose result element i depends on element i of each source only. */
 const POINTWISE = new Set<Op>([
@@ -205,7 +207,7 @@ export function fuseFunction(fn: IrFunction, options: FuseOptions = {}): KernelP
     deps.set(g, d);
   }
 
-  const kernels = schedule(groups, deps, stageOf, opts, fn.name);
+  const kernels = schedule(groups, deps, stageOf, opts, fn.name, cx);
   return {
     name: fn.name,
     cx,
@@ -235,10 +237,11 @@ function storageBuffers(stages: readonly Stage[]): number {
  * same-shape map groups merge into one map stage, and runs of small kernels into one
  * cooperative kernel, within the binding limit.
  */
-function schedule(groups: Group[], deps: Map<Group, Set<Group>>, stageOf: Map<Group, { stage: Stage; ops: string[] }>, opts: typeof DEFAULTS, fname: string): Kernel[] {
+function schedule(groups: Group[], deps: Map<Group, Set<Group>>, stageOf: Map<Group, { stage: Stage; ops: string[] }>, opts: typeof DEFAULTS, fname: string, cx: ExprContext): Kernel[] {
   const small = (g: Group) => stageWork(stageOf.get(g)!.stage) <= opts.smallWork;
   const done = new Set<Group>();
   const order: Group[][] = []; // kernels as lists of groups (stages)
+  const modes: Kernel["mode"][] = [];
   let lastSmall = false;
   while (done.size < groups.length) {
     const ready = groups.filter((g) => !done.has(g) && [...deps.get(g)!].every((d) => done.has(d)));
@@ -252,14 +255,22 @@ function schedule(groups: Group[], deps: Map<Group, Set<Group>>, stageOf: Map<Gr
     const coop = opts.cooperative && small(pick) && lastSmall && work([...cur ?? [], pick]) <= opts.cooperativeWork;
     const last = cur && stageOf.get(cur[cur.length - 1]!)!.stage;
     const sameMap = cur && cur.length === 1 && last!.kind === "map" && pick.anchor === null && numel(pick.shape) === last!.size && !readsAny(stageOf.get(pick)!.stage, last!);
-    if (opts.fuse && cur && (coop || sameMap) && fits()) cur.push(pick);
-    else order.push([pick]);
+    if (opts.fuse && cur && (coop || sameMap) && fits() && modes[order.length - 1] !== "rows") {
+      cur.push(pick);
+      if (coop) modes[order.length - 1] = "coop";
+    } else if (opts.fuse && opts.rows && cur && modes[order.length - 1] !== "coop" && rowsOf(stages([...cur, pick]), cx) !== null && fits()) {
+      cur.push(pick);
+      modes[order.length - 1] = "rows";
+    } else {
+      order.push([pick]);
+      modes.push("single");
+    }
     lastSmall = small(pick);
   }
   // rule 5: a map stage absorbs the next map stages of its shape in the same kernel when they do
   // not read each other (they then run as one stage)
   const kernels: Kernel[] = [];
-  for (const gs of order) {
+  for (const [ki, gs] of order.entries()) {
     const stages: Stage[] = [];
     const ops: string[] = [];
     for (const g of gs) {
@@ -270,11 +281,48 @@ function schedule(groups: Group[], deps: Map<Group, Set<Group>>, stageOf: Map<Gr
         stages[stages.length - 1] = mergeMaps(prev, stage);
       } else stages.push(stage);
     }
-    const mode = stages.length > 1 ? "coop" : "single";
+    const mode = stages.length === 1 ? "single" : modes[ki]!;
+    const rows = mode === "rows" ? rowsOf(stages, cx)! : undefined;
     if (storageBuffers(stages) > opts.maxStorageBuffers) throw new CompilerBug(`fusion: a kernel of \`${fname}\` needs ${storageBuffers(stages)} storage buffers`);
-    kernels.push({ name: `k${kernels.length}_${kernelName(ops)}`, mode, stages, ops });
+    kernels.push({ name: `k${kernels.length}_${kernelName(ops)}`, mode, stages, ops, ...(rows ? { rows } : {}) });
   }
   return kernels;
+}
+
+/**
+ * Rule 6b, row kernels: stages that start with a reduction to R rows and whose later stages read
+ * the earlier stages' results only in their own row (a row's max, its sum, its own element) can
+ * run with one invocation per row doing every stage for its row, with no barrier: the softmax,
+ * layer norm or cross-entropy of a large batch as one kernel. A stage of size R c covers c
+ * elements per row; a value of one element per row is read at `e / c`, one of c elements at `e`.
+ * The row count, or null when the stages do not fit the pattern.
+ */
+function rowsOf(stages: readonly Stage[], cx: ExprContext): number | null {
+  const first = stages[0]!;
+  if (first.kind !== "reduce") return null;
+  const R = first.size;
+  const per = new Map<Region, number>(); // region -> elements per row of the stage writing it
+  for (const st of stages) {
+    if (st.kind === "matmul" || st.size % R !== 0) return null;
+    const c = st.size / R;
+    const v = st.kind === "map" ? st.i : st.o;
+    const roots = st.kind === "map" ? st.outputs.map((o) => o.expr) : [st.body, ...st.outputs.map((o) => o.expr)];
+    const seen = new Set<Expr>();
+    const stack = [...roots];
+    while (stack.length) {
+      const e = stack.pop()!;
+      if (seen.has(e)) continue;
+      seen.add(e);
+      if (e.k === "op") stack.push(...e.args);
+      if (e.k !== "load") continue;
+      stack.push(e.index);
+      const cp = per.get(e.region);
+      if (cp === undefined) continue;
+      if (!((cp === c && e.index === v) || (cp === 1 && e.index === cx.div(v, c)))) return null;
+    }
+    for (const o of st.outputs) per.set(o.region, c);
+  }
+  return R;
 }
 
 function readsAny(s: Stage, prev: Stage): boolean {

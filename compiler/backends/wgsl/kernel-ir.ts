@@ -65,8 +65,12 @@ export type Stage = MapStage | ReduceStage | MatmulStage;
 
 export interface Kernel {
   readonly name: string;
-  /** "single": one stage over a grid of workgroups; "coop": every stage in one workgroup. */
-  readonly mode: "single" | "coop";
+  /**
+   * "single": one stage over a grid of workgroups; "coop": every stage in one workgroup, with
+   * barriers; "rows": one invocation per row running every stage for its row (`rows` rows).
+   */
+  readonly mode: "single" | "coop" | "rows";
+  readonly rows?: number;
   readonly stages: readonly Stage[];
   /** The IR ops this kernel computes (for stats and for names). */
   readonly ops: readonly string[];

@@ -344,7 +344,8 @@ function treePartial(s: ReduceStage, p: string, o: string, used: Set<string>): s
 // ---------------------------------------------------------------- kernels
 
 function header(k: Kernel): string {
-  return `// ${k.name}: ${k.mode === "coop" ? `${k.stages.length} stages in one workgroup` : k.stages[0]!.kind}; ops: ${k.ops.join(" ")}`;
+  const what = k.mode === "coop" ? `${k.stages.length} stages in one workgroup` : k.mode === "rows" ? `${k.stages.length} stages, one row of ${k.rows} per invocation` : k.stages[0]!.kind;
+  return `// ${k.name}: ${what}; ops: ${k.ops.join(" ")}`;
 }
 
 function bindingsOf(k: Kernel, uniformFields: readonly Region[]): { bindings: ArenaBinding[]; decls: string[] } {
@@ -432,6 +433,18 @@ export function renderKernel(k: Kernel, uniformFields: readonly Region[]): Rende
       strategy = s.kind === "map" ? "one element per invocation" : "one output per invocation";
       main = [id, `if (e >= ${size}i) { return; }`, ...elementBody(s, "s0", "e", used)];
     }
+  } else if (k.mode === "rows") {
+    const R = k.rows!;
+    strategy = "one row per invocation";
+    workgroups = grid(Math.ceil(R / WORKGROUP));
+    main = [`let row = i32(${flatId(workgroups)} * ${WORKGROUP}u + li);`, `if (row >= ${R}i) { return; }`];
+    k.stages.forEach((s, i) => {
+      const p = `s${i}`;
+      const size = s.kind === "matmul" ? s.batch * s.m * s.n : s.size;
+      const c = size / R;
+      if (c === 1) main.push(`{`, ...elementBody(s, p, "row", used).map((l) => `  ${l}`), `}`);
+      else main.push(`for (var j = 0i; j < ${c}i; j++) {`, `  let e = row * ${c}i + j;`, ...elementBody(s, p, "e", used).map((l) => `  ${l}`), `}`);
+    });
   } else {
     strategy = "cooperative";
     main = [];

@@ -26,7 +26,8 @@ import { fnOf, FC_SEED } from "../../ir/helpers.js";
 import { checkAgainstInterpreter, gpuProblem } from "./helpers.js";
 
 const RUNS = Number(process.env.WGSL_RUNS ?? 3);
-const SEPARATE: FuseOptions = { cooperative: false }; // standalone kernels: the counts of rules 1-5
+const SEPARATE: FuseOptions = { cooperative: false, rows: false }; // standalone kernels: the counts of rules 1-5
+const ROWS: FuseOptions = { cooperative: false }; // rule 6b: row kernels
 
 interface Pattern {
   readonly fn: IrFunction;
@@ -142,6 +143,12 @@ describe("fusion rules: kernel counts", () => {
     const p = sharedByTwoMatmuls(1, [128, 64, 64]);
     expect(dispatches(p)).toBe(3);
   });
+  test("row kernels: softmax, layer norm and cross-entropy of a large batch", () => {
+    expect(dispatches(softmax(1, [2048, 100]), ROWS)).toBe(1);
+    expect(dispatches(layerNorm(1, [2048, 64]), ROWS)).toBe(1);
+    expect(dispatches(crossEntropy(1, [4096, 32]), ROWS)).toBeLessThanOrEqual(2);
+    expect(compile(softmax(1, [2048, 100]).fn).kernels[0]!.strategy).toBe("one row per invocation");
+  });
   test("fusion beats one kernel per op", () => {
     const p = crossEntropy(1, [4096, 32]);
     expect(dispatches(p, { fuse: false })).toBeGreaterThan(3 * dispatches(p));
@@ -157,15 +164,15 @@ describe("fusion rules: the fused kernels compute what the interpreter does", ()
   const cases: [string, (s: number, d: number[]) => Pattern, fc.Arbitrary<number[]>, number?][] = [
     ["elementwise chain", elementwiseChain, dims(2, 40)],
     ["reduction with prologue and epilogue", reduceWithPrologueEpilogue, dims(2, 300)],
-    ["matmul + bias + relu", matmulBiasRelu, dims(3, 90), 1],
-    ["matmul + bias + relu, rows of 4k (vec4 loads)", matmulBiasRelu, dims(3, 30).map((d) => d.map((x) => 4 * x)), 1],
+    ["matmul + bias + relu", matmulBiasRelu, dims(3, 48), 1],
+    ["matmul + bias + relu, rows of 4k (vec4 loads)", matmulBiasRelu, dims(3, 12).map((d) => d.map((x) => 4 * x)), 1],
     ["softmax", softmax, dims(2, 300)],
     ["layer norm", layerNorm, dims(2, 100), 1],
     ["cross-entropy", crossEntropy, dims(2, 100), 1e-3],
-    ["shared by two matmuls", sharedByTwoMatmuls, dims(3, 70), 100],
+    ["shared by two matmuls", sharedByTwoMatmuls, dims(3, 32), 100],
   ];
   for (const [name, make, arb, scale] of cases) {
-    for (const [mode, opts] of [["separate kernels", SEPARATE], ["cooperative", {}]] as const) {
+    for (const [mode, opts] of [["separate kernels", SEPARATE], ["row kernels", ROWS], ["cooperative", {}]] as const) {
       test(`${name} (${mode})`, async () => {
         if (skip) return;
         await fc.assert(

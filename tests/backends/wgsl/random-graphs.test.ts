@@ -15,7 +15,7 @@ import { tensor, type Tensor } from "../../../runtime/tensor.js";
 import { fnOf, FC_SEED } from "../../ir/helpers.js";
 import { checkAgainstInterpreter, gpuProblem } from "./helpers.js";
 
-const RUNS = Number(process.env.WGSL_RUNS ?? 6);
+const RUNS = Number(process.env.WGSL_RUNS ?? 4);
 
 function randomGraph(seed: number, R: number, C: number, steps: number) {
   const g = seededRandom(seed);
@@ -81,7 +81,7 @@ test("random graphs compile within the limits whatever the fusion settings", () 
   fc.assert(
     fc.property(arb, ([seed, R, C, steps]) => {
       const { fn } = randomGraph(seed, R, C, steps);
-      for (const opts of [{}, { cooperative: false }, { fuse: false }]) {
+      for (const opts of [{}, { cooperative: false }, { cooperative: false, rows: false }, { fuse: false }]) {
         const plan = compile(fn, opts);
         for (const b of plan.bindings) expect(b.entries.filter((e) => e.access !== "uniform").length).toBeLessThanOrEqual(8);
         expect(stats(plan).dispatches_per_step).toBeLessThanOrEqual(stats(compile(fn, { fuse: false })).dispatches_per_step);
@@ -91,7 +91,7 @@ test("random graphs compile within the limits whatever the fusion settings", () 
   );
 });
 
-for (const [mode, opts] of [["cooperative", {}], ["standalone kernels", { cooperative: false }], ["unfused", { fuse: false }]] as const) {
+for (const [mode, opts] of [["cooperative", {}], ["row kernels", { cooperative: false }], ["standalone kernels", { cooperative: false, rows: false }], ["unfused", { fuse: false }]] as const) {
   test(`random graphs on WebGPU agree with the interpreter (${mode})`, async () => {
     if (skip) return;
     await fc.assert(
