@@ -13,6 +13,7 @@ import { Op, type OpArgs } from "../../../compiler/ir/ops.js";
 import { numel } from "../../../compiler/ir/shape.js";
 import type { Tensor } from "../../../runtime/tensor.js";
 import { EXACT, type Tolerance } from "./helpers.js";
+import { seededRandom } from "../../../runtime/batches.js";
 
 export interface Case {
   readonly fn: IrFunction;
@@ -25,17 +26,8 @@ export const F32: Tolerance = { rtol: 1e-5, atol: 1e-6 };
 /** f64 results: ORT's f64 sin and cos lose relative precision near their zeros (1e-15 absolute). */
 export const F64: Tolerance = { rtol: 1e-12, atol: 1e-14 };
 
-/** mulberry32 */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the run loop's seeded generator (runtime/batches.ts). */
+export const rng = seededRandom;
 
 export type Values = "general" | "finite" | "unit" | "nearOne" | "ties" | "full" | "small" | "tiny" | "bool" | "index";
 
