@@ -40,23 +40,24 @@ export function threefryBits(g: OnnxLowering, seed: string, salt: number, shape:
 /** A u32 known at compile time, or the name of a UINT32 value. */
 type U32 = number | string;
 
-function threefryU32(g: OnnxLowering, seed: string, salt: number, n: number): string {
-  const c = (v: number) => g.scalar(v >>> 0, E.UINT32);
-  const val = (u: U32) => (typeof u === "number" ? c(u) : u);
-  const add = (a: U32, b: U32): U32 => (typeof a === "number" && typeof b === "number" ? (a + b) >>> 0 : g.op("Add", [val(a), val(b)]));
-  const xor = (a: U32, b: U32): U32 => (typeof a === "number" && typeof b === "number" ? (a ^ b) >>> 0 : g.op("BitwiseXor", [val(a), val(b)]));
-  const rot = (a: U32, r: number): U32 => {
-    if (typeof a === "number") return rotl(a, r);
-    const left = g.op("BitShift", [a, c(r)], { direction: str("LEFT") });
-    const right = g.op("BitShift", [a, c(32 - r)], { direction: str("RIGHT") });
-    return g.op("BitwiseOr", [left, right]);
-  };
+/** The word operations of one implementation (they fold when both operands are known). */
+interface U32Ops {
+  add(a: U32, b: U32): U32;
+  xor(a: U32, b: U32): U32;
+  rot(a: U32, r: number): U32;
+}
+
+/**
+ * The 20 rounds of Threefry-2x32 (as runtime/random.ts) over the given word operations: the key
+ * schedule from (seed, salt), then x0 = counter + k0, x1 = k1 (counter word 1 is 0). `counter`
+ * builds the counters after the key schedule, keeping the emitted nodes in that order.
+ */
+function threefryRounds(g: OnnxLowering, seed: string, salt: number, counter: () => string, { add, xor, rot }: U32Ops): U32 {
   const k0 = g.op("Cast", [seed], { to: int(E.UINT32) });
   const k1 = salt >>> 0;
   const ks: U32[] = [k0, k1, xor(k0, (KS_PARITY ^ k1) >>> 0)];
-  const counter = g.op("Cast", [g.op("Range", [g.scalar(0, E.INT32), g.scalar(n, E.INT32), g.scalar(1, E.INT32)])], { to: int(E.UINT32) });
-  let x0: U32 = add(counter, ks[0]!);
-  let x1: U32 = ks[1]!; // counter word 1 is 0
+  let x0: U32 = add(counter(), ks[0]!);
+  let x1: U32 = ks[1]!;
   for (let group = 0; group < 5; group++) {
     const rotBase = group % 2 === 0 ? 0 : 4;
     for (let r = 0; r < 4; r++) {
@@ -68,7 +69,22 @@ function threefryU32(g: OnnxLowering, seed: string, salt: number, n: number): st
     x0 = add(x0, ks[s % 3]!);
     if (s < 5) x1 = add(add(x1, ks[(s + 1) % 3]!), s); // the last x1 is not part of the result
   }
-  return g.op("Cast", [val(x0)], { to: int(E.INT64) });
+  return x0;
+}
+
+function threefryU32(g: OnnxLowering, seed: string, salt: number, n: number): string {
+  const c = (v: number) => g.scalar(v >>> 0, E.UINT32);
+  const val = (u: U32) => (typeof u === "number" ? c(u) : u);
+  const add = (a: U32, b: U32): U32 => (typeof a === "number" && typeof b === "number" ? (a + b) >>> 0 : g.op("Add", [val(a), val(b)]));
+  const xor = (a: U32, b: U32): U32 => (typeof a === "number" && typeof b === "number" ? (a ^ b) >>> 0 : g.op("BitwiseXor", [val(a), val(b)]));
+  const rot = (a: U32, r: number): U32 => {
+    if (typeof a === "number") return rotl(a, r);
+    const left = g.op("BitShift", [a, c(r)], { direction: str("LEFT") });
+    const right = g.op("BitShift", [a, c(32 - r)], { direction: str("RIGHT") });
+    return g.op("BitwiseOr", [left, right]);
+  };
+  const counter = () => g.op("Cast", [g.op("Range", [g.scalar(0, E.INT32), g.scalar(n, E.INT32), g.scalar(1, E.INT32)])], { to: int(E.UINT32) });
+  return g.op("Cast", [val(threefryRounds(g, seed, salt, counter, { add, xor, rot }))], { to: int(E.INT64) });
 }
 
 /** (a ^ b) for all bytes a, b: entry a * 256 + b. */
@@ -103,23 +119,9 @@ function threefryXorTable(g: OnnxLowering, seed: string, salt: number, n: number
   };
   // x << r is x * 2^r (uint32 products wrap), x >> (32 - r) is x / 2^(32 - r)
   const rot = (a: U32, r: number): U32 => (typeof a === "number" ? rotl(a, r) : g.op("Add", [g.op("Mul", [a, c(2 ** r)]), g.op("Div", [a, c(2 ** (32 - r))])]));
-  const k0 = g.op("Cast", [seed], { to: int(E.UINT32) });
-  const k1 = salt >>> 0;
-  const ks: U32[] = [k0, k1, xor(k0, (KS_PARITY ^ k1) >>> 0)];
-  const range = g.op("Range", [g.scalar(0, E.INT32), g.scalar(n, E.INT32), g.scalar(1, E.INT32)]);
-  const counter = g.op("Cast", [reshapeOp(g, range, g.ints([n, 1]), [n, 1])], { to: int(E.UINT32) });
-  let x0: U32 = add(counter, ks[0]!);
-  let x1: U32 = ks[1]!;
-  for (let group = 0; group < 5; group++) {
-    const rotBase = group % 2 === 0 ? 0 : 4;
-    for (let r = 0; r < 4; r++) {
-      x0 = add(x0, x1);
-      x1 = rot(x1, ROTATIONS[rotBase + r]!);
-      x1 = xor(x1, x0);
-    }
-    const s = group + 1;
-    x0 = add(x0, ks[s % 3]!);
-    if (s < 5) x1 = add(add(x1, ks[(s + 1) % 3]!), s);
-  }
-  return g.op("Cast", [val(x0)], { to: int(E.INT64) });
+  const counter = () => {
+    const range = g.op("Range", [g.scalar(0, E.INT32), g.scalar(n, E.INT32), g.scalar(1, E.INT32)]);
+    return g.op("Cast", [reshapeOp(g, range, g.ints([n, 1]), [n, 1])], { to: int(E.UINT32) });
+  };
+  return g.op("Cast", [val(threefryRounds(g, seed, salt, counter, { add, xor, rot }))], { to: int(E.INT64) });
 }
