@@ -43,7 +43,7 @@ import { functionNodes } from "../ir/graph.js";
 import type { Node } from "../ir/node.js";
 import { Op, type OpArgs } from "../ir/ops.js";
 import { numel, shapesEqual } from "../ir/shape.js";
-import { ExprContext, flatIndex, unflatIndex, type Expr, type Region, type VarExpr } from "../backends/wgsl/expr.js";
+import { ExprContext, exprOrder, flatIndex, unflatIndex, type Expr, type Region, type VarExpr } from "../backends/wgsl/expr.js";
 import type { Copy, Kernel, KernelProgram, ReduceOpKind, Stage, StageOutput } from "../backends/wgsl/kernel-ir.js";
 import { stageRegions, stageWork } from "../backends/wgsl/kernel-ir.js";
 import { ruleFor, scalarType } from "../backends/wgsl/rules.js";
@@ -87,6 +87,12 @@ interface Group {
   readonly outputs: Node[];
   readonly shape: readonly number[];
 }
+
+/** The non-leaf ops of a function: the dispatches of a backend that runs one kernel an op. */
+function countOps(nodes: readonly Node[]): number {
+  return nodes.filter((n) => !isLeaf(n) && n.op !== Op.Constant && n.op !== Op.Iota).length;
+}
+export const countUnfusedOps = (fn: IrFunction): number => countOps(functionNodes(fn));
 
 export function fuseFunction(fn: IrFunction, options: FuseOptions = {}): KernelProgram {
   const opts = { ...DEFAULTS, ...options };
@@ -216,7 +222,7 @@ export function fuseFunction(fn: IrFunction, options: FuseOptions = {}): KernelP
     regions,
     inputs,
     outputs,
-    irOps: nodes.filter((n) => !isLeaf(n) && n.op !== Op.Constant && n.op !== Op.Iota).length,
+    irOps: countOps(nodes),
     literals: [...literals].map(([n, data]) => ({ region: home.get(n)!, data })),
   };
 }
@@ -420,8 +426,39 @@ class StageLowering {
       const batch = numel(bs);
       const type = scalarType(a.dtype) as "f32" | "i32";
       const acc = cx.variable("acc", type);
+      const [vj, vp] = [this.index("j", n), this.index("p", k)];
+      if (batch > 1) {
+        // B shared by every batch entry (a weight broadcast over [B, T]): one [B*M, K] @ [K, N]
+        // matmul, so that the tiles fill with rows instead of holding M rows of each batch entry
+        const st: StageCx = { produces, anchor: a, acc, memo: new Map(), ops: [a.op as string] };
+        const row = this.index("i", batch * m);
+        const bidx = unflatIndex(cx, cx.div(row, m), bs);
+        const bExpr = this.element(B, [...bidx, vp, vj], st);
+        if (!exprOrder([bExpr]).includes(row)) {
+          const oidx = [...bidx, cx.mod(row, m), vj];
+          const stage: Stage = {
+            kind: "matmul",
+            batch: 1,
+            m: batch * m,
+            n,
+            k,
+            vb: this.index("b", 1),
+            vi: row,
+            vj,
+            vp,
+            a: this.element(A, oidx.slice(0, -1).concat(vp), st),
+            b: bExpr,
+            acc,
+            outputs: this.out(st, g, oidx),
+            flat: flatIndex(cx, oidx, a.shape),
+            type,
+            ...this.direct(A, "aDirect"),
+          };
+          return { stage, ops: st.ops };
+        }
+      }
       const st: StageCx = { produces, anchor: a, acc, memo: new Map(), ops };
-      const [vb, vi, vj, vp] = [this.index("b", batch), this.index("i", m), this.index("j", n), this.index("p", k)];
+      const [vb, vi] = [this.index("b", batch), this.index("i", m)];
       const bidx = unflatIndex(cx, vb, bs);
       const oidx = [...bidx, vi, vj];
       const stage: Stage = {

@@ -12,6 +12,7 @@ import { foldConstantsPass } from "./constant-fold.js";
 import { simplifyPass } from "./simplify.js";
 import { csePass } from "./cse.js";
 import { dcePass } from "./dce.js";
+import { contractBatchSumsPass } from "./contract-batch-sums.js";
 
 export type { Pass } from "./pass.js";
 
@@ -22,6 +23,16 @@ export const PASSES: Pass[] = [
   foldConstantsPass, // fold what simplification exposed
   csePass, // share equal subexpressions, commutative operands in canonical order
   dcePass, // drop computations of empty tensors; unreachable nodes are gone already
+];
+
+/**
+ * Run by the WGSL backend after PASSES and before fusion (compiler/passes/fuse.ts): rewrites that
+ * suit a kernel backend but are not exact in IEEE, so that the interpreter and ONNX never see them.
+ */
+export const WGSL_PASSES: Pass[] = [
+  contractBatchSumsPass, // sum_b A[b] @ B[b] -> one matmul contracting over (b, k): no [B, M, N] stack
+  simplifyPass, // merge the transposes and reshapes the rewrite introduced
+  csePass,
 ];
 
 export interface PipelineOptions {

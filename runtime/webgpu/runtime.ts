@@ -9,6 +9,9 @@
 
 import type { Plan, PlanValue } from "../../compiler/backends/wgsl/plan.js";
 import type { ArenaBinding } from "../../compiler/backends/wgsl/render.js";
+import type { IrFunction } from "../../compiler/ir/function.js";
+import { deserializeFunction } from "../../compiler/ir/serialize.js";
+import { interpret } from "../interp.js";
 import type { Tensor, TensorData } from "../tensor.js";
 
 const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
@@ -63,6 +66,7 @@ export class WebGpuProgram {
     private readonly bindGroups: GPUBindGroup[][], // [parity][kernel]
     private readonly staging: GPUBuffer,
     private readonly stagingLayout: Map<string, number>, // arena -> byte offset in staging
+    private readonly host: IrFunction | null, // the step's host-side values (plan.host)
   ) {}
 
   static async create(device: GPUDevice, plan: Plan): Promise<WebGpuProgram> {
@@ -103,7 +107,8 @@ export class WebGpuProgram {
     const staging = device.createBuffer({ size: Math.max(16, Math.ceil(size / 16) * 16), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `${plan.name}:staging` });
     const err = await device.popErrorScope();
     if (err) throw new WebGpuRunError(`plan ${plan.name}: ${err.message}`);
-    return new WebGpuProgram(device, plan, buffers, pipelines, bindGroups, staging, stagingLayout);
+    const host = plan.host ? deserializeFunction(plan.host) : null;
+    return new WebGpuProgram(device, plan, buffers, pipelines, bindGroups, staging, stagingLayout, host);
   }
 
   private physical(arena: string): GPUBuffer {
@@ -130,9 +135,12 @@ export class WebGpuProgram {
     return run;
   }
 
-  private async runStep(inputs: Record<string, Tensor>, opts: StepOptions): Promise<Record<string, Tensor>> {
+  private async runStep(given: Record<string, Tensor>, opts: StepOptions): Promise<Record<string, Tensor>> {
     const { device, plan } = this;
     const readSlots = opts.readSlots ?? true;
+    // the host's share of the step first: `host.<k>` values go to the kernels, the rest are outputs
+    const hostValues = this.host ? interpret(this.host, Object.fromEntries(this.host.inputs.map((i) => [i.name, given[i.name]!]))) : {};
+    const inputs = { ...given, ...hostValues };
     // write_inputs
     const uniform = new DataView(new ArrayBuffer(16 * Math.ceil(Math.max(1, plan.uniforms.length) / 4)));
     for (const v of plan.inputs) {
@@ -174,6 +182,7 @@ export class WebGpuProgram {
     this.staging.unmap();
     this.parity = 1 - this.parity;
     const out: Record<string, Tensor> = {};
+    for (const [name, t] of Object.entries(hostValues)) if (!name.startsWith("host.")) out[name] = t;
     for (const o of plan.outputs) {
       if (!readSlots && o.buffer.startsWith("slot_next.")) continue;
       out[o.name] = decode(bytes, this.stagingLayout.get(o.buffer)! + o.offset * 4, o);

@@ -10,25 +10,26 @@ import { WebGpuBackend } from "../../runtime/webgpu/backend.js";
 import { expectLossesAgree } from "./agree.js";
 
 const STEPS = 50;
-// On SwiftShader (a CPU Vulkan) the larger steps are too slow for a test run: tiny_transformer
-// takes ~16 s per step and grokking several seconds, so they are not run here (issue 6 is not
-// finished: see the note in the tracker). Every other example runs all 50 steps.
-const slow = new Set(["tiny_transformer.lip", "grokking.lip"]);
-// Known gap, left in the tracker: scale_invariant's with_adamw drifts to 1.007e-4 relative at
-// step 28 (float32 accumulation order of the tiled matmul against the interpreter's), just over
-// the 1e-4 the issue asks for; it is not run here until that is resolved.
-const knownGap = new Set(["scale_invariant.lip"]);
-const files = readdirSync("examples").filter((f) => f.endsWith(".lip") && !slow.has(f) && !knownGap.has(f)).sort();
+// Known gap, recorded in the tracker: scale_invariant's with_adamw crosses 1e-4 at step 33. From
+// identical inputs at step 20 one step's gradients differ by 1.5%: one pre-activation of layer 3
+// is within float32 rounding of zero (-1.4e-7 on the interpreter, which sums in f64 and rounds
+// once; +1.8e-7 on the device, which sums in f32 in another order), the relu mask flips, and
+// AdamW carries the difference on. Matching it needs the device to round sums as the
+// interpreter does (compensated accumulation), which is not built. Until then the test holds it
+// to the steps before the flip.
+const knownGap = new Map([["scale_invariant.lip: with_adamw", 30]]);
+const files = readdirSync("examples").filter((f) => f.endsWith(".lip")).sort();
 
 describe("WebGPU and the reference interpreter agree for 50 steps", () => {
   for (const file of files) {
     const r = checkFiles([`examples/${file}`]);
     for (const name of experimentNames(r)) {
-      test(`${file}: ${name}`, async () => {
+      const steps = knownGap.get(`${file}: ${name}`) ?? STEPS;
+      test(`${file}: ${name}${steps < STEPS ? ` (known gap: ${steps} steps)` : ""}`, async () => {
         const c = lowerCheckedExperiment(r, name, { seed: 0 });
         if ("error" in c) throw new Error(c.error);
-        await expectLossesAgree(c, await WebGpuBackend.create(c), STEPS);
-      }, 600_000);
+        await expectLossesAgree(c, await WebGpuBackend.create(c), steps);
+      }, 900_000);
     }
   }
 });

@@ -5,9 +5,12 @@
 // A plan is plain data: `JSON.stringify(plan)` is the `plan.json` a browser page can run.
 
 import type { IrFunction } from "../../ir/function.js";
-import { fuseFunction, type FuseOptions } from "../../passes/fuse.js";
+import { countUnfusedOps, fuseFunction, type FuseOptions } from "../../passes/fuse.js";
+import { runPipeline, WGSL_PASSES } from "../../passes/pipeline.js";
 import type { Region } from "./expr.js";
 import type { KernelProgram } from "./kernel-ir.js";
+import type { SerializedFunction } from "../../ir/serialize.js";
+import { splitHost } from "./host.js";
 import { planMemory } from "./memory.js";
 import { arenaOf, renderKernel, type ArenaBinding } from "./render.js";
 
@@ -56,6 +59,11 @@ export interface Plan {
   readonly uniforms: readonly PlanValue[];
   readonly literals: readonly { readonly value: PlanValue; readonly data: readonly number[] }[];
   readonly irOps: number;
+  /**
+   * What the runtime computes on the host each step, before the kernels (host.ts): its outputs
+   * named `host.<k>` are inputs of the kernels, the others are outputs of the step.
+   */
+  readonly host: SerializedFunction | null;
 }
 
 export interface PlanStats {
@@ -76,14 +84,16 @@ export function hashText(s: string): string {
 const valueOf = (r: Region, shape?: readonly number[], name = r.name): PlanValue => ({ name, buffer: arenaOf(r), offset: r.offset, count: r.count, dtype: r.dtype, ...(shape ? { shape: [...shape] } : {}) });
 
 /** The kernel program of `fn` (fusion), with its memory planned. */
-export function lowerToKernels(fn: IrFunction, opts: FuseOptions = {}): { prog: KernelProgram; arenas: { name: string; elements: number }[] } {
-  const prog = fuseFunction(fn, opts);
+export function lowerToKernels(fn: IrFunction, opts: FuseOptions = {}): { prog: KernelProgram; arenas: { name: string; elements: number }[]; host: SerializedFunction | null } {
+  const { device, host } = splitHost(runPipeline(fn, { passes: WGSL_PASSES }));
+  // the unfused baseline is the whole step, the host's share included: one dispatch an op
+  const prog = { ...fuseFunction(device, opts), irOps: countUnfusedOps(fn) };
   const arenas = planMemory(prog);
-  return { prog, arenas };
+  return { prog, arenas, host };
 }
 
 export function compile(fn: IrFunction, opts: FuseOptions = {}): Plan {
-  const { prog, arenas } = lowerToKernels(fn, opts);
+  const { prog, arenas, host } = lowerToKernels(fn, opts);
   const uniforms = prog.regions.filter((r) => r.space === "uniform").sort((a, b) => a.offset - b.offset);
   const rendered = prog.kernels.map((k) => renderKernel(k, uniforms));
   const kernels: PlanKernel[] = prog.kernels.map((k, i) => ({
@@ -117,6 +127,7 @@ export function compile(fn: IrFunction, opts: FuseOptions = {}): Plan {
     uniforms: uniforms.map((r) => valueOf(r)),
     literals: prog.literals.map((l) => ({ value: valueOf(l.region), data: Array.from(l.data) })),
     irOps: prog.irOps,
+    host,
   };
 }
 

@@ -34,12 +34,12 @@ interface Pattern {
   readonly data: Record<string, Tensor>;
 }
 
-function pattern(seed: number, build: (b: IrBuilder, input: (name: string, shape: number[], dtype?: "f32" | "i32", kind?: "batch" | "param", lo?: number, hi?: number) => Node) => Record<string, Node>): Pattern {
+function pattern(seed: number, build: (b: IrBuilder, input: (name: string, shape: number[], dtype?: "f32" | "i32", kind?: "batch" | "param" | "step", lo?: number, hi?: number) => Node) => Record<string, Node>): Pattern {
   const b = new IrBuilder(new IrContext());
   const gen = seededRandom(seed);
   const inputs: Node[] = [];
   const data: Record<string, Tensor> = {};
-  const input = (name: string, shape: number[], dtype: "f32" | "i32" = "f32", kind: "batch" | "param" = "batch", lo = -2, hi = 2) => {
+  const input = (name: string, shape: number[], dtype: "f32" | "i32" = "f32", kind: "batch" | "param" | "step" = "batch", lo = -2, hi = 2) => {
     const n = b.input(name, kind, dtype, shape);
     inputs.push(n);
     data[name] = tensor(dtype, shape, Array.from({ length: numel(shape) }, () => (dtype === "i32" ? Math.floor(lo + (hi - lo) * gen()) : lo + (hi - lo) * gen())));
@@ -117,7 +117,53 @@ const sharedByTwoMatmuls = (s: number, [m, k, n]: number[]) =>
     return { a: b.matmul(h, b.transpose(w)), g: b.matmul(b.transpose(x), h) };
   });
 
+/** A weight shared by every batch entry: `x: [B, T, K] @ w: [K, N]` (a dense layer over sequences). */
+const sharedWeightBatchedMatmul = (s: number, [bt, t, k, n]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [bt!, t!, k!]);
+    const w = input("w", [k!, n!], "f32", "param");
+    return { y: b.matmul(x, w) };
+  });
+
+/** The gradient of such a weight: sum over the batch of x[b]^T @ dy[b] (pre-fusion rewrite). */
+const batchSummedMatmul = (s: number, [bt, t, k, n]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [bt!, t!, k!]);
+    const dy = input("dy", [bt!, t!, n!]);
+    return { dw: b.reduce("sum", b.matmul(b.transpose(x), dy), [0], false) };
+  });
+
+/** Adam's step size on the step counter: computed on the host (host.ts), used by the kernel. */
+const stepSchedule = (s: number, [r, c]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [r!, c!]);
+    const step = input("step", [], "i32", "step", 0, 5000);
+    const t = b.cast(b.binary("add", step, b.constant(1, "i32")), "f32");
+    const bc2 = b.binary("sub", b.constant(1, "f32"), b.binary("pow", b.constant(0.999, "f32"), t));
+    const lr = b.binary("div", b.binary("mul", b.constant(3e-3, "f32"), b.unary("cos", b.binary("mul", t, b.constant(1e-3, "f32")))), b.unary("sqrt", bc2));
+    return { y: b.binary("mul", x, b.broadcastTo(lr, [r!, c!])), lr };
+  });
+
 describe("fusion rules: kernel counts", () => {
+  test("a batched matmul with a shared weight is one [B*T, K] @ [K, N] tiled matmul", () => {
+    const k = lowerToKernels(sharedWeightBatchedMatmul(1, [256, 3, 64, 256]).fn, SEPARATE).prog.kernels;
+    expect(k).toHaveLength(1);
+    const st = k[0]!.stages[0]!;
+    expect(st.kind === "matmul" && [st.batch, st.m, st.n, st.k]).toEqual([1, 768, 256, 64]);
+  });
+  test("a batch-summed matmul (a weight's gradient) is one matmul contracting over batch and K, no [B, K, N] stack", () => {
+    const k = lowerToKernels(batchSummedMatmul(1, [256, 3, 64, 256]).fn, SEPARATE).prog.kernels;
+    expect(k).toHaveLength(1);
+    const st = k[0]!.stages[0]!;
+    expect(st.kind === "matmul" && [st.batch, st.m, st.n, st.k]).toEqual([1, 64, 256, 768]);
+  });
+  test("values of the step counter alone are computed on the host: the kernel reads a uniform", () => {
+    const plan = compile(stepSchedule(1, [8, 5]).fn, SEPARATE);
+    expect(plan.host?.outputs.map((o) => o.name)).toEqual(["host.0", "lr"]);
+    expect(plan.kernels).toHaveLength(1);
+    expect(plan.kernels[0]!.wgsl).not.toMatch(/pow|cos/);
+    expect(plan.outputs.map((o) => o.name)).toEqual(["y"]);
+  });
   test("an elementwise chain with broadcast, transpose and reshape is one kernel", () => expect(dispatches(elementwiseChain(1, [8, 5]))).toBe(1));
   test("a reduction absorbs the work before and after it", () => expect(dispatches(reduceWithPrologueEpilogue(1, [8, 5]))).toBe(1));
   test("matmul + bias + relu is one (tiled) kernel", () => {
@@ -170,6 +216,9 @@ describe("fusion rules: the fused kernels compute what the interpreter does", ()
     ["layer norm", layerNorm, dims(2, 100), 1],
     ["cross-entropy", crossEntropy, dims(2, 100), 1e-3],
     ["shared by two matmuls", sharedByTwoMatmuls, dims(3, 32), 100],
+    ["batched matmul with a shared weight", sharedWeightBatchedMatmul, dims(4, 24), 1],
+    ["batch-summed matmul", batchSummedMatmul, dims(4, 24), 1],
+    ["a schedule on the step counter", stepSchedule, dims(2, 20)],
   ];
   for (const [name, make, arb, scale] of cases) {
     for (const [mode, opts] of [["separate kernels", SEPARATE], ["row kernels", ROWS], ["cooperative", {}]] as const) {

@@ -1,160 +1,72 @@
-// ==== k0_matmul_reduce_sum (b338b8b6)
-// k0_matmul_reduce_sum: 5 stages in one workgroup; ops: mul add constant mul constant add constant cos div mul constant min cast constant mul constant min div add constant div sub constant pow constant cast add constant matmul gt add broadcast constant relu reduce_sum neg mul constant neg add cast eq broadcast reshape broadcast iota constant broadcast
+// ==== k0_matmul_reduce_sum (8274d6ea)
+// k0_matmul_reduce_sum: 2 stages in one workgroup; ops: matmul gt add broadcast constant relu reduce_sum neg mul constant neg add cast eq broadcast reshape broadcast iota constant
 
-struct Uniforms {
-  s0: i32, // step
-}
 @group(0) @binding(0) var<storage, read> input_f32: array<f32>;
 @group(0) @binding(1) var<storage, read> input_i32: array<i32>;
-@group(0) @binding(2) var<storage, read_write> output_f32: array<f32>;
-@group(0) @binding(3) var<storage, read> slot_f32: array<f32>;
-@group(0) @binding(4) var<storage, read_write> tmp_f32: array<f32>;
-@group(0) @binding(5) var<storage, read_write> tmp_i32: array<i32>;
-@group(0) @binding(6) var<uniform> u: Uniforms;
-
-fn f_sincos_q(x: f32, shift: i32) -> f32 {
-  let k = round(x * 0.636619772f);
-  let r = ((x - k * 1.5703125f) - k * 4.83751297e-4f) - k * 7.54978995e-8f;
-  let z = r * r;
-  let s = r + r * z * (-0.16666667f + z * (0.008333333f + z * (-0.0001984127f + z * 2.7557319e-6f)));
-  let c = 1.0f + z * (-0.5f + z * (0.041666668f + z * (-0.0013888889f + z * (2.4801587e-5f - z * 2.7557319e-7f))));
-  let q = (i32(k) + shift) & 3i;
-  if (q == 0i) { return s; }
-  if (q == 1i) { return c; }
-  if (q == 2i) { return -s; }
-  return -c;
-}
-
-fn f_cos(x: f32) -> f32 {
-  return f_sincos_q(x, 1i);
-}
+@group(0) @binding(2) var<storage, read> slot_f32: array<f32>;
+@group(0) @binding(3) var<storage, read_write> tmp_f32: array<f32>;
+@group(0) @binding(4) var<storage, read_write> tmp_i32: array<i32>;
 
 fn is_nan(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
-}
-
-fn f_min(a: f32, b: f32) -> f32 {
-  if (is_nan(a)) { return a; }
-  if (is_nan(b)) { return b; }
-  return min(a, b);
-}
-
-var<private> nan_bits: u32 = 0x7fc00000u;
-
-fn f_nan() -> f32 {
-  return bitcast<f32>(nan_bits);
-}
-
-var<private> inf_bits: u32 = 0x7f800000u;
-
-fn f_inf() -> f32 {
-  return bitcast<f32>(inf_bits);
-}
-
-fn f_pow(a: f32, b: f32) -> f32 {
-  if (b == 0.0f || a == 1.0f) { return 1.0f; }
-  if (is_nan(a) || is_nan(b)) { return f_nan(); }
-  if (b == 2.0f) { return a * a; }
-  let m = abs(a);
-  if (m == 0.0f) {
-    if (b < 0.0f) { return f_inf(); }
-    return 0.0f;
-  }
-  var r = exp2(b * log2(m));
-  if (a < 0.0f) {
-    if (trunc(b) != b) { return f_nan(); }
-    if (abs(b) < 16777216.0f && (i32(abs(b)) & 1i) == 1i) { r = -r; }
-  }
-  return r;
 }
 
 fn f_relu(x: f32) -> f32 {
   return select(max(x, 0.0f), x, is_nan(x));
 }
 
-fn s0_map(i: i32) {
-  let t0 = u.s0;
-  let t1 = f32(t0);
-  let t2 = ((0f + (0.5f * (1f + f_cos(((3.1415927f * f_min(t1, 1000f)) / 1000f))))) * (0.01f * f_min(1f, ((1f + t1) / 100f))));
-  output_f32[4492i + i] = t2; // lr
-}
-
-fn s1_map(i: i32) {
-  let t0 = output_f32[4492i];
-  let t1 = u.s0;
-  let t2 = (t0 / (1f - f_pow(0.9f, f32((t1 + 1i)))));
-  tmp_f32[28736i + i] = t2; // %1074
-}
-
-fn s2_a(b: i32, i: i32, p: i32) -> f32 {
-  let t0 = input_f32[((i * 2i) + p)];
+fn s0_a(b: i32, i: i32, p: i32) -> f32 {
+  let t0 = input_f32[(p + (i * 2i))];
   return t0;
 }
 
-fn s2_b(b: i32, p: i32, j: i32) -> f32 {
+fn s0_b(b: i32, p: i32, j: i32) -> f32 {
   let t0 = slot_f32[(j + (p * 64i))];
   return t0;
 }
 
-fn s2_out(b: i32, i: i32, j: i32, acc: f32) {
+fn s0_out(b: i32, i: i32, j: i32, acc: f32) {
   let t0 = slot_f32[128i + j];
   let t1 = (acc + t0);
   let t2 = (t1 > 0f);
   let t3 = f_relu(t1);
-  tmp_i32[((i * 64i) + j)] = select(0i, 1i, t2); // %194
-  tmp_f32[((i * 64i) + j)] = t3; // %82
+  tmp_i32[(j + (i * 64i))] = select(0i, 1i, t2); // %194
+  tmp_f32[(j + (i * 64i))] = t3; // %82
 }
 
-fn s3_body(o: i32, r: i32) -> f32 {
+fn s1_body(o: i32, r: i32) -> f32 {
   let t0 = input_i32[o];
   let t1 = (-(0.0078125f * (-(select(0.0f, 1.0f, (t0 == r)) + 0f))));
   return t1;
 }
 
-fn s3_out(o: i32, acc: f32) {
+fn s1_out(o: i32, acc: f32) {
   tmp_f32[25088i + o] = acc; // %885
-}
-
-fn s4_map(i: i32) {
-  let t0 = tmp_f32[28736i];
-  tmp_f32[28672i + i] = t0; // %1126
 }
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  for (var e = i32(li); e < 1i; e += 256i) {
-    s0_map(e);
-  }
-  storageBarrier();
-  for (var e = i32(li); e < 1i; e += 256i) {
-    s1_map(e);
-  }
-  storageBarrier();
   for (var e = i32(li); e < 8192i; e += 256i) {
     let e_b = e / 8192i;
     let e_i = (e / 64i) % 128i;
     let e_j = e % 64i;
     var acc = 0f;
     for (var r = 0i; r < 2i; r += 1i) {
-      acc = acc + s2_a(e_b, e_i, r) * s2_b(e_b, r, e_j);
+      acc = acc + s0_a(e_b, e_i, r) * s0_b(e_b, r, e_j);
     }
-    s2_out(e_b, e_i, e_j, acc);
+    s0_out(e_b, e_i, e_j, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 128i; e += 256i) {
     var acc: f32 = 0f;
     for (var r = 0i; r < 2i; r += 1i) {
-      acc = acc + s3_body(e, r);
+      acc = acc + s1_body(e, r);
     }
-    s3_out(e, acc);
-  }
-  storageBarrier();
-  for (var e = i32(li); e < 64i; e += 256i) {
-    s4_map(e);
+    s1_out(e, acc);
   }
 }
 
-// ==== k1_matmul (961e2038)
+// ==== k1_matmul (a9782d18)
 // k1_matmul: matmul; ops: matmul gt add broadcast constant relu
 
 @group(0) @binding(0) var<storage, read> slot_f32: array<f32>;
@@ -185,8 +97,8 @@ fn s0_out(b: i32, i: i32, j: i32, acc: f32) {
   let t1 = (acc + t0);
   let t2 = (t1 > 0f);
   let t3 = f_relu(t1);
-  tmp_i32[8192i + ((i * 64i) + j)] = select(0i, 1i, t2); // %187
-  tmp_f32[8192i + ((i * 64i) + j)] = t3; // %106
+  tmp_i32[8192i + (j + (i * 64i))] = select(0i, 1i, t2); // %187
+  tmp_f32[8192i + (j + (i * 64i))] = t3; // %106
 }
 
 var<workgroup> tile_a: array<vec4<f32>, 256>; // [p][i / 4]: A(i, p) at component i % 4
@@ -238,19 +150,23 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k2_matmul_reduce_max_reduce_sum (c09154d3)
-// k2_matmul_reduce_max_reduce_sum: 19 stages in one workgroup; ops: matmul add broadcast reduce_max min max constant constant reduce_sum exp sub broadcast add mul constant neg add cast eq broadcast reshape broadcast iota constant mul exp sub broadcast broadcast div reshape matmul transpose where constant reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max reduce_sum mul sub sub broadcast broadcast log neg add cast eq broadcast reshape broadcast iota constant reduce_sum div constant add mul constant mul constant argmax cast eq reduce_sum div constant
+// ==== k2_matmul_reduce_max_reduce_sum (796e2a5d)
+// k2_matmul_reduce_max_reduce_sum: 19 stages in one workgroup; ops: matmul add broadcast reduce_max min max constant constant reduce_sum exp sub broadcast add mul constant neg add cast eq broadcast reshape broadcast iota constant mul exp sub broadcast broadcast div reshape matmul transpose where constant reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast div mul broadcast add constant div sqrt broadcast max matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast div mul broadcast add constant div sqrt broadcast max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul div mul add constant div sqrt max reduce_sum mul sub sub broadcast broadcast log neg add cast eq broadcast reshape broadcast iota constant reduce_sum div constant add mul constant mul constant argmax cast eq reduce_sum div constant
 
 struct Uniforms {
   s0: i32, // step
+  s1: f32, // host.0
+  s2: f32, // host.1
+  s3: f32, // host.2
 }
-@group(0) @binding(0) var<storage, read> input_i32: array<i32>;
-@group(0) @binding(1) var<storage, read_write> output_f32: array<f32>;
-@group(0) @binding(2) var<storage, read> slot_f32: array<f32>;
-@group(0) @binding(3) var<storage, read_write> slot_next_f32: array<f32>;
-@group(0) @binding(4) var<storage, read_write> tmp_f32: array<f32>;
-@group(0) @binding(5) var<storage, read> tmp_i32: array<i32>;
-@group(0) @binding(6) var<uniform> u: Uniforms;
+@group(0) @binding(0) var<storage, read> input_f32: array<f32>;
+@group(0) @binding(1) var<storage, read> input_i32: array<i32>;
+@group(0) @binding(2) var<storage, read_write> output_f32: array<f32>;
+@group(0) @binding(3) var<storage, read> slot_f32: array<f32>;
+@group(0) @binding(4) var<storage, read_write> slot_next_f32: array<f32>;
+@group(0) @binding(5) var<storage, read_write> tmp_f32: array<f32>;
+@group(0) @binding(6) var<storage, read> tmp_i32: array<i32>;
+@group(0) @binding(7) var<uniform> u: Uniforms;
 
 var<private> inf_bits: u32 = 0x7f800000u;
 
@@ -297,23 +213,6 @@ fn f_min(a: f32, b: f32) -> f32 {
   if (is_nan(a)) { return a; }
   if (is_nan(b)) { return b; }
   return min(a, b);
-}
-
-fn f_pow(a: f32, b: f32) -> f32 {
-  if (b == 0.0f || a == 1.0f) { return 1.0f; }
-  if (is_nan(a) || is_nan(b)) { return f_nan(); }
-  if (b == 2.0f) { return a * a; }
-  let m = abs(a);
-  if (m == 0.0f) {
-    if (b < 0.0f) { return f_inf(); }
-    return 0.0f;
-  }
-  var r = exp2(b * log2(m));
-  if (a < 0.0f) {
-    if (trunc(b) != b) { return f_nan(); }
-    if (abs(b) < 16777216.0f && (i32(abs(b)) & 1i) == 1i) { r = -r; }
-  }
-  return r;
 }
 
 fn s0_a(b: i32, i: i32, p: i32) -> f32 {
@@ -365,7 +264,7 @@ fn s3_map(i: i32) {
 }
 
 fn s4_a(b: i32, i: i32, p: i32) -> f32 {
-  let t0 = tmp_f32[24832i + ((i * 2i) + p)];
+  let t0 = tmp_f32[24832i + (p + (i * 2i))];
   return t0;
 }
 
@@ -375,7 +274,7 @@ fn s4_b(b: i32, p: i32, j: i32) -> f32 {
 }
 
 fn s4_out(b: i32, i: i32, j: i32, acc: f32) {
-  let t0 = ((i * 64i) + j);
+  let t0 = (j + (i * 64i));
   let t1 = (tmp_i32[8192i + t0] != 0i);
   let t2 = select(0f, acc, t1);
   tmp_f32[16384i + t0] = t2; // %1080
@@ -392,10 +291,10 @@ fn s5_out(o: i32, acc: f32) {
   let t2 = slot_f32[17416i + o];
   let t3 = ((0.999f * t2) + (0.001f * (acc * acc)));
   let t4 = slot_f32[4288i + o];
-  let t5 = output_f32[4492i];
-  let t6 = tmp_f32[28672i + o];
-  let t7 = u.s0;
-  let t8 = ((t4 * (1f - (0.01f * t5))) - ((t6 * t1) / (1e-8f + (sqrt(t3) / sqrt((1f - f_pow(0.999f, f32((t7 + 1i)))))))));
+  let t5 = u.s1;
+  let t6 = u.s2;
+  let t7 = u.s3;
+  let t8 = ((t4 * t5) - ((t6 * t1) / (1e-8f + (sqrt(t3) / t7))));
   let t9 = slot_f32[17480i + o];
   let t10 = f_max(t9, t3);
   output_f32[4292i + o] = acc; // h2.b.grad
@@ -422,16 +321,16 @@ fn s6_out(b: i32, i: i32, j: i32, acc: f32) {
   let t3 = slot_f32[17672i + t0];
   let t4 = ((t3 * 0.999f) + (0.001f * (acc * acc)));
   let t5 = slot_f32[4352i + t0];
-  let t6 = output_f32[4492i];
-  let t7 = tmp_f32[28736i];
-  let t8 = u.s0;
-  let t9 = ((t5 * (1f - (0.01f * t6))) - ((t7 * t2) / (1e-8f + (sqrt(t4) / sqrt((1f - f_pow(0.999f, f32((t8 + 1i)))))))));
+  let t6 = u.s1;
+  let t7 = u.s2;
+  let t8 = u.s3;
+  let t9 = ((t5 * t6) - ((t7 * t2) / (1e-8f + (sqrt(t4) / t8))));
   let t10 = slot_f32[17800i + t0];
   let t11 = f_max(t10, t4);
   output_f32[4356i + t0] = acc; // dense_3.w.grad
   slot_next_f32[17544i + t0] = t2; // adamw.m.dense_3.w
   slot_next_f32[17672i + t0] = t4; // adamw.v.dense_3.w
-  tmp_f32[25472i + t0] = t9; // %1218
+  tmp_f32[25472i + t0] = t9; // %1376
   slot_next_f32[17800i + t0] = t11; // adamw.vmax.dense_3.w
 }
 
@@ -446,7 +345,7 @@ fn s7_b(b: i32, p: i32, j: i32) -> f32 {
 }
 
 fn s7_out(b: i32, i: i32, j: i32, acc: f32) {
-  tmp_f32[25920i + i] = acc; // %1220
+  tmp_f32[25920i + i] = acc; // %1378
 }
 
 fn s8_body(o: i32, r: i32) -> f32 {
@@ -457,7 +356,7 @@ fn s8_body(o: i32, r: i32) -> f32 {
 
 fn s8_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[25924i + o] = t0; // %1226
+  tmp_f32[25924i + o] = t0; // %1383
 }
 
 fn s9_a(b: i32, i: i32, p: i32) -> f32 {
@@ -473,7 +372,7 @@ fn s9_b(b: i32, p: i32, j: i32) -> f32 {
 }
 
 fn s9_out(b: i32, i: i32, j: i32, acc: f32) {
-  tmp_f32[25856i + i] = acc; // %1230
+  tmp_f32[25856i + i] = acc; // %1387
 }
 
 fn s10_body(o: i32, r: i32) -> f32 {
@@ -484,7 +383,7 @@ fn s10_body(o: i32, r: i32) -> f32 {
 
 fn s10_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[25928i + o] = t0; // %1236
+  tmp_f32[25928i + o] = t0; // %1392
 }
 
 fn s11_map(i: i32) {
@@ -503,7 +402,7 @@ fn s12_body(o: i32, r: i32) -> f32 {
 
 fn s12_out(o: i32, acc: f32) {
   let t0 = f_max(1f, (acc / 3f));
-  tmp_f32[25932i + o] = t0; // %1243
+  tmp_f32[25932i + o] = t0; // %1398
 }
 
 fn s13_map(i: i32) {
@@ -524,10 +423,10 @@ fn s14_out(o: i32, acc: f32) {
   let t2 = slot_f32[17932i + o];
   let t3 = ((t2 * 0.999f) + (0.001f * (acc * acc)));
   let t4 = slot_f32[4480i + o];
-  let t5 = output_f32[4492i];
-  let t6 = tmp_f32[28736i];
-  let t7 = u.s0;
-  let t8 = ((t4 * (1f - (0.01f * t5))) - ((t6 * t1) / (1e-8f + (sqrt(t3) / sqrt((1f - f_pow(0.999f, f32((t7 + 1i)))))))));
+  let t5 = input_f32[256i + o];
+  let t6 = input_f32[260i + o];
+  let t7 = input_f32[264i + o];
+  let t8 = ((t4 * t5) - ((t6 * t1) / (1e-8f + (sqrt(t3) / t7))));
   let t9 = slot_f32[17936i + o];
   let t10 = f_max(t9, t3);
   output_f32[4484i + o] = acc; // dense_3.b.grad
@@ -744,7 +643,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
 }
 
-// ==== k3_matmul (adc9dd72)
+// ==== k3_matmul (b41cbae2)
 // k3_matmul: matmul; ops: matmul transpose where constant
 
 @group(0) @binding(0) var<storage, read> slot_f32: array<f32>;
@@ -762,7 +661,7 @@ fn s0_b(b: i32, p: i32, j: i32) -> f32 {
 }
 
 fn s0_out(b: i32, i: i32, j: i32, acc: f32) {
-  let t0 = ((i * 64i) + j);
+  let t0 = (j + (i * 64i));
   let t1 = (tmp_i32[t0] != 0i);
   let t2 = select(0f, acc, t1);
   tmp_f32[8192i + t0] = t2; // %1082
@@ -815,11 +714,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k4_matmul (738d1bfd)
-// k4_matmul: matmul; ops: matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max
+// ==== k4_matmul (09447b19)
+// k4_matmul: matmul; ops: matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast div mul broadcast add constant div sqrt broadcast max
 
 struct Uniforms {
   s0: i32, // step
+  s1: f32, // host.0
+  s2: f32, // host.1
+  s3: f32, // host.2
 }
 @group(0) @binding(0) var<storage, read_write> output_f32: array<f32>;
 @group(0) @binding(1) var<storage, read> slot_f32: array<f32>;
@@ -835,35 +737,6 @@ fn f_max(a: f32, b: f32) -> f32 {
   if (is_nan(a)) { return a; }
   if (is_nan(b)) { return b; }
   return max(a, b);
-}
-
-var<private> nan_bits: u32 = 0x7fc00000u;
-
-fn f_nan() -> f32 {
-  return bitcast<f32>(nan_bits);
-}
-
-var<private> inf_bits: u32 = 0x7f800000u;
-
-fn f_inf() -> f32 {
-  return bitcast<f32>(inf_bits);
-}
-
-fn f_pow(a: f32, b: f32) -> f32 {
-  if (b == 0.0f || a == 1.0f) { return 1.0f; }
-  if (is_nan(a) || is_nan(b)) { return f_nan(); }
-  if (b == 2.0f) { return a * a; }
-  let m = abs(a);
-  if (m == 0.0f) {
-    if (b < 0.0f) { return f_inf(); }
-    return 0.0f;
-  }
-  var r = exp2(b * log2(m));
-  if (a < 0.0f) {
-    if (trunc(b) != b) { return f_nan(); }
-    if (abs(b) < 16777216.0f && (i32(abs(b)) & 1i) == 1i) { r = -r; }
-  }
-  return r;
 }
 
 fn s0_a(b: i32, i: i32, p: i32) -> f32 {
@@ -883,16 +756,16 @@ fn s0_out(b: i32, i: i32, j: i32, acc: f32) {
   let t3 = slot_f32[9160i + t0];
   let t4 = ((t3 * 0.999f) + (0.001f * (acc * acc)));
   let t5 = slot_f32[192i + t0];
-  let t6 = output_f32[4492i];
-  let t7 = tmp_f32[28736i];
-  let t8 = u.s0;
-  let t9 = ((t5 * (1f - (0.01f * t6))) - ((t7 * t2) / (1e-8f + (sqrt(t4) / sqrt((1f - f_pow(0.999f, f32((t8 + 1i)))))))));
+  let t6 = u.s1;
+  let t7 = u.s2;
+  let t8 = u.s3;
+  let t9 = ((t5 * t6) - ((t7 * t2) / (1e-8f + (sqrt(t4) / t8))));
   let t10 = slot_f32[13256i + t0];
   let t11 = f_max(t10, t4);
   output_f32[196i + t0] = acc; // h2.w.grad
   slot_next_f32[5064i + t0] = t2; // adamw.m.h2.w
   slot_next_f32[9160i + t0] = t4; // adamw.v.h2.w
-  tmp_f32[24576i + t0] = t9; // %1159
+  tmp_f32[24576i + t0] = t9; // %1337
   slot_next_f32[13256i + t0] = t11; // adamw.vmax.h2.w
 }
 
@@ -943,11 +816,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k5_matmul_reduce_sum (caf97cee)
-// k5_matmul_reduce_sum: 16 stages in one workgroup; ops: matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul broadcast add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast sub constant mul constant div mul add constant div sqrt broadcast sqrt sub pow constant cast add constant max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast
+// ==== k5_matmul_reduce_sum (10573635)
+// k5_matmul_reduce_sum: 16 stages in one workgroup; ops: matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast div mul broadcast add constant div sqrt broadcast max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast div mul broadcast add constant div sqrt broadcast max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast
 
 struct Uniforms {
   s0: i32, // step
+  s1: f32, // host.0
+  s2: f32, // host.1
+  s3: f32, // host.2
 }
 @group(0) @binding(0) var<storage, read> input_f32: array<f32>;
 @group(0) @binding(1) var<storage, read_write> output_f32: array<f32>;
@@ -966,37 +842,8 @@ fn f_max(a: f32, b: f32) -> f32 {
   return max(a, b);
 }
 
-var<private> nan_bits: u32 = 0x7fc00000u;
-
-fn f_nan() -> f32 {
-  return bitcast<f32>(nan_bits);
-}
-
-var<private> inf_bits: u32 = 0x7f800000u;
-
-fn f_inf() -> f32 {
-  return bitcast<f32>(inf_bits);
-}
-
-fn f_pow(a: f32, b: f32) -> f32 {
-  if (b == 0.0f || a == 1.0f) { return 1.0f; }
-  if (is_nan(a) || is_nan(b)) { return f_nan(); }
-  if (b == 2.0f) { return a * a; }
-  let m = abs(a);
-  if (m == 0.0f) {
-    if (b < 0.0f) { return f_inf(); }
-    return 0.0f;
-  }
-  var r = exp2(b * log2(m));
-  if (a < 0.0f) {
-    if (trunc(b) != b) { return f_nan(); }
-    if (abs(b) < 16777216.0f && (i32(abs(b)) & 1i) == 1i) { r = -r; }
-  }
-  return r;
-}
-
 fn s0_a(b: i32, i: i32, p: i32) -> f32 {
-  let t0 = input_f32[(i + (p * 2i))];
+  let t0 = input_f32[((p * 2i) + i)];
   return t0;
 }
 
@@ -1012,16 +859,16 @@ fn s0_out(b: i32, i: i32, j: i32, acc: f32) {
   let t3 = slot_f32[4616i + t0];
   let t4 = ((t3 * 0.999f) + (0.001f * (acc * acc)));
   let t5 = slot_f32[t0];
-  let t6 = output_f32[4492i];
-  let t7 = tmp_f32[28736i];
-  let t8 = u.s0;
-  let t9 = ((t5 * (1f - (0.01f * t6))) - ((t7 * t2) / (1e-8f + (sqrt(t4) / sqrt((1f - f_pow(0.999f, f32((t8 + 1i)))))))));
+  let t6 = u.s1;
+  let t7 = u.s2;
+  let t8 = u.s3;
+  let t9 = ((t5 * t6) - ((t7 * t2) / (1e-8f + (sqrt(t4) / t8))));
   let t10 = slot_f32[4744i + t0];
   let t11 = f_max(t10, t4);
   output_f32[4i + t0] = acc; // h1.w.grad
   slot_next_f32[4488i + t0] = t2; // adamw.m.h1.w
   slot_next_f32[4616i + t0] = t4; // adamw.v.h1.w
-  tmp_f32[t0] = t9; // %1096
+  tmp_f32[t0] = t9; // %1295
   slot_next_f32[4744i + t0] = t11; // adamw.vmax.h1.w
 }
 
@@ -1036,7 +883,7 @@ fn s1_b(b: i32, p: i32, j: i32) -> f32 {
 }
 
 fn s1_out(b: i32, i: i32, j: i32, acc: f32) {
-  tmp_f32[128i + i] = acc; // %1098
+  tmp_f32[128i + i] = acc; // %1297
 }
 
 fn s2_body(o: i32, r: i32) -> f32 {
@@ -1047,7 +894,7 @@ fn s2_body(o: i32, r: i32) -> f32 {
 
 fn s2_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[324i + o] = t0; // %1104
+  tmp_f32[324i + o] = t0; // %1302
 }
 
 fn s3_a(b: i32, i: i32, p: i32) -> f32 {
@@ -1063,7 +910,7 @@ fn s3_b(b: i32, p: i32, j: i32) -> f32 {
 }
 
 fn s3_out(b: i32, i: i32, j: i32, acc: f32) {
-  tmp_f32[320i + i] = acc; // %1108
+  tmp_f32[320i + i] = acc; // %1306
 }
 
 fn s4_body(o: i32, r: i32) -> f32 {
@@ -1074,7 +921,7 @@ fn s4_body(o: i32, r: i32) -> f32 {
 
 fn s4_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[328i + o] = t0; // %1114
+  tmp_f32[328i + o] = t0; // %1311
 }
 
 fn s5_map(i: i32) {
@@ -1093,7 +940,7 @@ fn s6_body(o: i32, r: i32) -> f32 {
 
 fn s6_out(o: i32, acc: f32) {
   let t0 = f_max(1f, (acc / 3f));
-  tmp_f32[332i + o] = t0; // %1121
+  tmp_f32[332i + o] = t0; // %1317
 }
 
 fn s7_map(i: i32) {
@@ -1114,10 +961,10 @@ fn s8_out(o: i32, acc: f32) {
   let t2 = slot_f32[4936i + o];
   let t3 = ((t2 * 0.999f) + (0.001f * (acc * acc)));
   let t4 = slot_f32[128i + o];
-  let t5 = output_f32[4492i];
-  let t6 = tmp_f32[28672i + o];
-  let t7 = u.s0;
-  let t8 = ((t4 * (1f - (0.01f * t5))) - ((t6 * t1) / (1e-8f + (sqrt(t3) / sqrt((1f - f_pow(0.999f, f32((t7 + 1i)))))))));
+  let t5 = u.s1;
+  let t6 = u.s2;
+  let t7 = u.s3;
+  let t8 = ((t4 * t5) - ((t6 * t1) / (1e-8f + (sqrt(t3) / t7))));
   let t9 = slot_f32[5000i + o];
   let t10 = f_max(t9, t3);
   output_f32[132i + o] = acc; // h1.b.grad
@@ -1138,7 +985,7 @@ fn s9_b(b: i32, p: i32, j: i32) -> f32 {
 }
 
 fn s9_out(b: i32, i: i32, j: i32, acc: f32) {
-  tmp_f32[192i + i] = acc; // %1161
+  tmp_f32[192i + i] = acc; // %1339
 }
 
 fn s10_body(o: i32, r: i32) -> f32 {
@@ -1149,7 +996,7 @@ fn s10_body(o: i32, r: i32) -> f32 {
 
 fn s10_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[336i + o] = t0; // %1167
+  tmp_f32[336i + o] = t0; // %1344
 }
 
 fn s11_a(b: i32, i: i32, p: i32) -> f32 {
@@ -1165,7 +1012,7 @@ fn s11_b(b: i32, p: i32, j: i32) -> f32 {
 }
 
 fn s11_out(b: i32, i: i32, j: i32, acc: f32) {
-  tmp_f32[256i + i] = acc; // %1171
+  tmp_f32[256i + i] = acc; // %1348
 }
 
 fn s12_body(o: i32, r: i32) -> f32 {
@@ -1176,7 +1023,7 @@ fn s12_body(o: i32, r: i32) -> f32 {
 
 fn s12_out(o: i32, acc: f32) {
   let t0 = f_max(1e-12f, sqrt(acc));
-  tmp_f32[340i + o] = t0; // %1177
+  tmp_f32[340i + o] = t0; // %1353
 }
 
 fn s13_map(i: i32) {
@@ -1195,7 +1042,7 @@ fn s14_body(o: i32, r: i32) -> f32 {
 
 fn s14_out(o: i32, acc: f32) {
   let t0 = f_max(1f, (acc / 3f));
-  tmp_f32[344i + o] = t0; // %1184
+  tmp_f32[344i + o] = t0; // %1359
 }
 
 fn s15_map(i: i32) {
