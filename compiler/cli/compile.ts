@@ -1,8 +1,13 @@
-// `lip compile FILE --target ir|onnx`. With `ir`: prints the tensor IR of an experiment (the
+// `lip compile FILE --target ir|onnx|wgsl`. With `ir`: prints the tensor IR of an experiment (the
 // training step by default; the init, inference or data functions; before or after the pass
-// pipeline). With `onnx`: writes the portable artifacts (onnx-export.ts).
+// pipeline). With `onnx`: writes the portable artifacts (onnx-export.ts). With `wgsl`: writes the
+// kernels and their plan, and with `--emit ts` a typed module that runs them (wgsl-export.ts).
 
 import { defineCommand, Exit, useColor } from "./command.js";
+import { UsageError } from "./flags.js";
+
+/** What `--emit` can write; each needs `--target wgsl`. */
+const EMIT_KINDS = ["ts"] as const;
 
 export const compileCommand = defineCommand({
   name: "compile",
@@ -13,6 +18,7 @@ export const compileCommand = defineCommand({
   positionals: { name: "FILE", help: "the .lip file", min: 1, max: 1 },
   flags: [
     { kind: "enum", name: "target", values: ["ir", "onnx", "wgsl"], default: "ir", help: "ir: print the tensor IR; onnx: write the training-step and inference models, the initial values and a manifest; wgsl: write the fused kernels of the training step and their plan" },
+    { kind: "string", name: "emit", valueName: "ts", help: "with --target wgsl: also write <experiment>.ts, a typed TypeScript module that trains on a WebGPU device (init, step, params), and its data <experiment>.assets.ts" },
     { kind: "string", name: "out", valueName: "DIR", help: "where to write the ONNX or WGSL artifacts (default: <experiment>-onnx, <experiment>-wgsl)" },
     { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset (17 to 23; newer opsets use newer native ops)" },
     { kind: "bool", name: "stats", help: "print one JSON object with the size of the emitted training step (nodes; or kernels and dispatches)" },
@@ -25,6 +31,11 @@ export const compileCommand = defineCommand({
   sections: [{ title: "Exit status", lines: ["0   compiled", "1   the file has errors", "2   usage error", "70  internal error"] }],
   async run({ flags, positionals }, io) {
     const path = positionals[0]!;
+    const emit = flags.emit;
+    if (emit !== undefined) {
+      if (!(EMIT_KINDS as readonly string[]).includes(emit)) throw new UsageError(`invalid value \`${emit}\` for \`--emit\`; expected ${EMIT_KINDS.map((k) => `\`${k}\``).join(", ")} (a TypeScript module)`);
+      if (flags.target !== "wgsl") throw new UsageError(`\`--emit ${emit}\` needs \`--target wgsl\`, not \`--target ${flags.target}\``);
+    }
     const { checkOrReport } = await import("./lower-or-report.js");
     const r = await checkOrReport(path, io, useColor(flags.color, io));
     if (r === null) return Exit.Failure;
@@ -35,7 +46,7 @@ export const compileCommand = defineCommand({
     if (compiled === null) return Exit.Failure;
     if (flags.target === "wgsl") {
       const { writeWgslArtifacts } = await import("./wgsl-export.js");
-      return writeWgslArtifacts(compiled, { out: flags.out ?? `${compiled.name}-wgsl`, stats: flags.stats }, io);
+      return writeWgslArtifacts(compiled, { out: flags.out ?? `${compiled.name}-wgsl`, stats: flags.stats, ...(emit === "ts" ? { emit, source: path, seed: flags.seed ?? 0 } : {}) }, io);
     }
     if (flags.target === "onnx") {
       // inference runs in evaluation mode (`training` false: no dropout, running batch statistics)
