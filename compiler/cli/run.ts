@@ -21,6 +21,7 @@ export const runCommand = defineCommand({
     { kind: "int", name: "threads", valueName: "N", min: 1, help: "ONNX Runtime's intra-op threads (default: its own choice)" },
     { kind: "enum", name: "ort-optimization", values: ["disabled", "basic", "extended", "all"], default: "all", help: "ONNX Runtime's graph optimization level" },
     { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset of the training step run by ONNX Runtime" },
+    { kind: "int", name: "read-every", valueName: "N", min: 1, help: "webgpu: read the loss and metrics back every N steps (default 1); the device runs ahead and never waits for them" },
     { kind: "int", name: "steps", valueName: "N", min: 0, help: "train for N steps instead of the experiment's `steps`" },
     { kind: "int", name: "seed", valueName: "N", default: 0, help: "the seed of initialisers, shuffling and splits" },
     { kind: "list", name: "set", valueName: "NAME=VALUE", help: "override a constant `let` of the experiment (repeatable)" },
@@ -37,6 +38,7 @@ export const runCommand = defineCommand({
   async run({ flags, positionals }, io) {
     const path = positionals[0]!;
     if (flags.resume && flags.out) throw new UsageError("`--resume DIR` continues in DIR; do not give `--out` too");
+    if (flags["read-every"] !== undefined && flags.backend !== "webgpu") throw new UsageError(`\`--read-every\` applies to \`--backend webgpu\` (the ${flags.backend} backend reads every step back)`);
     const color = useColor(flags.color, io);
     const { checkOrReport, lowerOrReport } = await import("./lower-or-report.js");
     const r = await checkOrReport(path, io, color);
@@ -91,6 +93,7 @@ export const runCommand = defineCommand({
         progress: { write: (t) => io.stderr(t), isTTY: io.stderrIsTTY },
         evalCompiled,
         source: readFileSync(path, "utf8"),
+        readEvery: flags["read-every"],
       });
       const parts = Object.entries(summary.final).filter(([k]) => !k.startsWith("eval_")).map(([k, v]) => `${k} ${fmt(v)}`);
       const evalParts = summary.eval ? Object.entries(summary.eval).map(([k, v]) => `${k} ${fmt(v)}`) : [];

@@ -14,6 +14,25 @@ export interface Backend {
   step(slots: Record<string, Tensor>, step: number, batch: Record<string, Tensor>): Record<string, Tensor> | Promise<Record<string, Tensor>>;
 }
 
+/**
+ * A backend that keeps the slots on its device and runs ahead of the host: `submit` queues a
+ * step and returns at once, with a promise of the named outputs when `read` is given (null when
+ * not), so the run loop can submit step s + 1 before step s's loss has come back.
+ */
+export interface PipelinedBackend extends Backend {
+  /** Outputs the run loop may ask `submit` to read (loss, metrics, streams, gradients, ...). */
+  readonly outputNames: ReadonlySet<string>;
+  /** Replaces the slot values on the device (before the first step, or to resume). */
+  setSlots(slots: Record<string, Tensor>): void;
+  submit(step: number, batch: Record<string, Tensor>, read: readonly string[] | null): Promise<Record<string, Tensor>> | null;
+  /** The slot values after the last submitted step. */
+  slots(): Promise<Record<string, Tensor>>;
+}
+
+export function isPipelined(b: Backend): b is PipelinedBackend {
+  return "submit" in b && typeof (b as PipelinedBackend).submit === "function";
+}
+
 /** The reference interpreter: exact, slow, the oracle of the other backends. */
 export class ReferenceBackend implements Backend {
   readonly name = "reference";

@@ -13,7 +13,7 @@ import { writeFileAtomic } from "../io/atomic-write.js";
 import { lossPlotSvg } from "../plot/svg.js";
 import type { Tensor } from "../tensor.js";
 import type { Backend } from "./backend.js";
-import { evaluateReference } from "./backend.js";
+import { evaluateReference, isPipelined } from "./backend.js";
 import { dataFields } from "./data.js";
 import { formatNumber, Progress, type ProgressSink } from "./progress.js";
 
@@ -30,6 +30,11 @@ export interface RunOptions {
   /** The experiment compiled for the evaluation set in one batch (when it has `eval`). */
   readonly evalCompiled?: CompiledExperiment | undefined;
   readonly source: string; // the program's text, for the checkpoint's fingerprint
+  /**
+   * Pipelined backends (WebGPU): read the loss and metrics back every N steps only (default 1:
+   * every step, still without waiting for the device); the log has a line for those steps.
+   */
+  readonly readEvery?: number | undefined;
 }
 
 export interface RunSummary {
@@ -95,28 +100,27 @@ export async function train(compiled: CompiledExperiment, backend: Backend, opts
   const finalValues = () => Object.fromEntries(Object.entries(lastLine).filter(([k, v]) => k !== "step" && typeof v === "number")) as Record<string, number>;
   let lastEval: Record<string, number> | null = null;
 
-  for (let step = first; step < total; step++) {
-    const pendingOut = backend.step(slots, step, batches.at(step));
-    const out = pendingOut instanceof Promise ? await pendingOut : pendingOut;
+  const stepper = makeStepper(backend, slots, compiled, opts.readEvery ?? 1);
+  const evalDue = (step: number) => Boolean(opts.evalCompiled && compiled.eval && evalBatch && ((step + 1) % compiled.eval.every === 0 || step + 1 === total));
+  // one step's outputs, once they are back: the NaN check, the log line, the progress line
+  const record = async (step: number, out: Record<string, Tensor>, slotsNow: Record<string, Tensor> | null) => {
     const problem = nonFinite(out, params, step);
     if (problem) {
       flushLog();
       writeSummary(opts, compiled, backend, "diverged", step, finalValues(), lastEval, started, first);
-      throw new RunError(problem + (opts.checkpointEvery && existsSync(join(opts.outDir, CHECKPOINT)) ? `\nthe last good checkpoint is kept in ${join(opts.outDir, CHECKPOINT)}` : ""));
+      const where = stepper.pipelined ? await stepper.nonFiniteParams() : "";
+      throw new RunError(problem + where + (opts.checkpointEvery && existsSync(join(opts.outDir, CHECKPOINT)) ? `\nthe last good checkpoint is kept in ${join(opts.outDir, CHECKPOINT)}` : ""));
     }
     const line: Record<string, number | null> = { step, loss: out.loss!.data[0]! };
-    for (const k of compiled.stateStreams) line[k] = slots[k]!.data[0]!; // the state's value at this step
-    const next: Record<string, Tensor> = {};
-    for (const name of Object.keys(slots)) next[name] = out[`${name}.next`]!;
-    slots = next;
-
+    for (const k of compiled.stateStreams) line[k] = (slotsNow ?? out)[k]!.data[0]!; // the state's value at this step
     for (const k of compiled.streams) if (out[k]?.data.length === 1) line[k] = out[k]!.data[0]!;
     for (const k of compiled.metrics) {
       const every = compiled.metricEvery.get(k) ?? 1;
       if (out[k]?.data.length === 1 && (step % every === 0 || step + 1 === total)) line[k] = out[k]!.data[0]!;
     }
-    if (opts.evalCompiled && compiled.eval && evalBatch && ((step + 1) % compiled.eval.every === 0 || step + 1 === total)) {
-      lastEval = evaluateReference(opts.evalCompiled, slots, step, evalBatch);
+    if (evalDue(step)) {
+      // no later step has been submitted yet (the loop settles an evaluation step at once)
+      lastEval = evaluateReference(opts.evalCompiled!, await stepper.slots(), step, evalBatch!);
       for (const [k, v] of Object.entries(lastEval)) line[`eval_${k}`] = v;
       progress.note(`eval at step ${step + 1}: ${Object.entries(lastEval).map(([k, v]) => `${k} ${formatNumber(v)}`).join("  ")}`);
     }
@@ -125,12 +129,34 @@ export async function train(compiled: CompiledExperiment, backend: Backend, opts
     history.push(line);
     lastLine = line;
     progress.update(step, pick(line, ["loss", ...compiled.streams.slice(0, 1), ...compiled.metrics.slice(0, 2)]));
+  };
+  // steps submitted and not yet recorded, oldest first: at most `maxInFlight` wait while the
+  // backend runs the next (0 for backends that hand back the next slots with each step)
+  const inflight: { step: number; out: Promise<Record<string, Tensor>>; slots: Record<string, Tensor> | null }[] = [];
+  const settle = async (keep: number) => {
+    while (inflight.length > keep) {
+      const { step, out, slots: s } = inflight.shift()!;
+      await record(step, await out, s);
+    }
+  };
 
-    if (opts.checkpointEvery && (step + 1) % opts.checkpointEvery === 0 && step + 1 < total) {
+  for (let step = first; step < total; step++) {
+    const checkpointDue = Boolean(opts.checkpointEvery && (step + 1) % opts.checkpointEvery === 0 && step + 1 < total);
+    const before = stepper.pipelined ? null : stepper.current();
+    const out = stepper.submit(step, batches.at(step), stepper.mustRead(step, total) || evalDue(step) || checkpointDue);
+    if (out) inflight.push({ step, out, slots: before });
+    await settle(evalDue(step) || checkpointDue ? 0 : stepper.maxInFlight);
+    if (checkpointDue) {
       flushLog();
-      writeSafetensors(join(opts.outDir, CHECKPOINT), slots, { step: String(step + 1), experiment: compiled.name, seed: String(opts.seed), source: fingerprint(opts.source) });
+      const now = await stepper.slots();
+      // a pipelined backend's gradients are not read back: check what would be saved
+      const bad = stepper.pipelined ? nonFiniteSlots(now) : "";
+      if (bad) throw new RunError(`${bad} after step ${step}; the run stopped before writing the checkpoint`);
+      writeSafetensors(join(opts.outDir, CHECKPOINT), now, { step: String(step + 1), experiment: compiled.name, seed: String(opts.seed), source: fingerprint(opts.source) });
     }
   }
+  await settle(0);
+  slots = await stepper.slots();
 
   flushLog();
   const paramTensors = Object.fromEntries(params.map((p) => [p, slots[p]!]));
@@ -138,6 +164,69 @@ export async function train(compiled: CompiledExperiment, backend: Backend, opts
   if (opts.saveParams) writeSafetensors(opts.saveParams, paramTensors, { experiment: compiled.name, steps: String(total) });
   writeFileAtomic(join(opts.outDir, "loss.svg"), lossPlotSvg(curves(history), { title: `${compiled.name}: loss`, yLabel: "loss" }));
   return writeSummary(opts, compiled, backend, "finished", total, finalValues(), lastEval, started, first);
+}
+
+/** How the run loop drives a backend: one step at a time, or pipelined (PipelinedBackend). */
+interface Stepper {
+  readonly pipelined: boolean;
+  /** Steps that may be in flight, unrecorded, while the next one is submitted. */
+  readonly maxInFlight: number;
+  /** The slot values the next step starts from (unpipelined backends only). */
+  current(): Record<string, Tensor>;
+  /** Queues a step; a promise of its outputs when they are read (always, unpipelined). */
+  submit(step: number, batch: Record<string, Tensor>, read: boolean): Promise<Record<string, Tensor>> | null;
+  mustRead(step: number, total: number): boolean;
+  /** The slot values after the last step submitted (and settled, unpipelined). */
+  slots(): Promise<Record<string, Tensor>>;
+  /** For a message: the parameters now holding NaN or Inf. */
+  nonFiniteParams(): Promise<string>;
+}
+
+function makeStepper(backend: Backend, initial: Record<string, Tensor>, compiled: CompiledExperiment, readEvery: number): Stepper {
+  if (isPipelined(backend)) {
+    backend.setSlots(initial);
+    // state streams (an `ema`) are slots: read as the step starts, the value the log shows
+    const read = ["loss", ...compiled.streams, ...compiled.metrics].filter((n) => backend.outputNames.has(n)).concat(compiled.stateStreams);
+    return {
+      pipelined: true,
+      maxInFlight: 2,
+      current: () => {
+        throw new Error("a pipelined backend keeps its slots");
+      },
+      submit: (step, batch, mustRead) => backend.submit(step, batch, mustRead ? read : null),
+      mustRead: (step, total) => step % readEvery === 0 || step + 1 === total,
+      slots: () => backend.slots(),
+      nonFiniteParams: async () => {
+        const bad = nonFiniteSlots(await backend.slots());
+        return bad ? `\n${bad} (the loss is read back every ${readEvery} step${readEvery === 1 ? "" : "s"}, gradients are not: run with --backend reference to find the first bad gradient)` : "";
+      },
+    };
+  }
+  let slots = initial;
+  return {
+    pipelined: false,
+    maxInFlight: 0,
+    current: () => slots,
+    submit: (step, batch) =>
+      Promise.resolve(backend.step(slots, step, batch)).then((out) => {
+        const next: Record<string, Tensor> = {};
+        for (const name of Object.keys(slots)) next[name] = out[`${name}.next`]!;
+        slots = next;
+        return out;
+      }),
+    mustRead: () => true,
+    slots: async () => slots,
+    nonFiniteParams: async () => "",
+  };
+}
+
+/** "`w` holds NaN (element [0, 3])" for the first slot with a non-finite value, or "". */
+function nonFiniteSlots(slots: Record<string, Tensor>): string {
+  for (const [name, t] of Object.entries(slots)) {
+    if (t.dtype !== "f32") continue;
+    for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i]!)) return `\`${name}\` holds ${t.data[i]} (element ${formatIndex(i, t.shape)})`;
+  }
+  return "";
 }
 
 function pick(line: Record<string, number | null>, keys: string[]): Record<string, number> {

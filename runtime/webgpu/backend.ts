@@ -3,14 +3,16 @@
 // function on the device. Parameters and optimizer state stay on the device between steps:
 // when the run loop passes back exactly the `.next` tensors of the previous step (the same
 // objects), nothing is uploaded; any other slot value (a resumed checkpoint, `--init`) is.
-// A step's outputs, the next slot values included, are read back asynchronously with one map
-// per step (`readSlots: false` reads back only the loss, metrics and other outputs).
+// `step` reads back every output, the next slot values included, with one map per step
+// (`readSlots: false`: only the loss, metrics and other outputs). `submit` is the pipelined
+// form the run loop uses: it queues the step and reads back only what it is asked for, without
+// waiting (runtime/run/backend.ts PipelinedBackend).
 
 import type { CompiledExperiment } from "../../compiler/lower/index.js";
 import { compile, type Plan } from "../../compiler/backends/wgsl/plan.js";
 import type { FuseOptions } from "../../compiler/passes/fuse.js";
 import { runPipeline } from "../../compiler/passes/pipeline.js";
-import type { Backend } from "../run/backend.js";
+import type { PipelinedBackend } from "../run/backend.js";
 import { interpret } from "../interp.js";
 import { scalar, type Tensor } from "../tensor.js";
 import { getDevice } from "./device.js";
@@ -21,8 +23,9 @@ export interface WebGpuBackendOptions extends FuseOptions {
   readonly readSlots?: boolean;
 }
 
-export class WebGpuBackend implements Backend {
+export class WebGpuBackend implements PipelinedBackend {
   readonly name = "webgpu";
+  readonly outputNames: ReadonlySet<string>;
   private last: Record<string, Tensor> | null = null;
 
   private constructor(
@@ -31,7 +34,9 @@ export class WebGpuBackend implements Backend {
     readonly program: WebGpuProgram,
     readonly adapter: string,
     private readonly readSlots: boolean,
-  ) {}
+  ) {
+    this.outputNames = new Set([...plan.outputs.map((o) => o.name), ...(plan.host?.outputs.map((o) => o.name).filter((n) => !n.startsWith("host.")) ?? [])]);
+  }
 
   static async create(compiled: CompiledExperiment, opts: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
     const { device, adapterName } = await getDevice();
@@ -51,6 +56,16 @@ export class WebGpuBackend implements Backend {
     const out = await this.program.step({ step: scalar(step, "i32"), ...batch }, { readSlots: this.readSlots });
     this.last = this.readSlots ? out : null;
     return out;
+  }
+
+  setSlots(slots: Record<string, Tensor>): void {
+    this.program.setSlots(slots);
+    this.last = null;
+  }
+
+  submit(step: number, batch: Record<string, Tensor>, read: readonly string[] | null): Promise<Record<string, Tensor>> | null {
+    this.last = null; // the slots on the device are ahead of any `.next` the host holds
+    return this.program.submit({ step: scalar(step, "i32"), ...batch }, read);
   }
 
   /** The slot values on the device now. */

@@ -3,9 +3,11 @@
 // the program is created: one buffer per arena (the slot arenas twice: this step's values and
 // the next step's swap roles after each step, so parameters and optimizer state stay on the
 // device), the pipelines (cached per device by the hash of their WGSL), and a bind group per
-// kernel and slot parity. A step is then: write the batch and the scalar inputs, one command
-// encoder with one compute pass holding every dispatch, the end-of-step copies, a copy of the
-// outputs into a staging buffer, one submit, and an asynchronous map of the staging buffer.
+// kernel and slot parity. A step is then: the host's values (plan.host), the batch and scalar
+// inputs written, one command encoder with one compute pass holding every dispatch, the
+// end-of-step copies, copies of the outputs asked for into a staging buffer from a pool, one
+// submit, and an asynchronous map of the staging buffer that nobody waits for before the next
+// step is submitted (`submit`); `step` is the simple form that reads every output.
 
 import type { Plan, PlanValue } from "../../compiler/backends/wgsl/plan.js";
 import type { ArenaBinding } from "../../compiler/backends/wgsl/render.js";
@@ -56,7 +58,11 @@ export interface StepOptions {
 
 export class WebGpuProgram {
   private parity = 0;
-  private queue: Promise<unknown> = Promise.resolve();
+  private failure: WebGpuRunError | undefined;
+  private readonly freeStaging: GPUBuffer[] = [];
+  private readonly allStaging: GPUBuffer[] = [];
+  private readonly outputs: Map<string, PlanValue>;
+  private readonly slotInputs: Map<string, PlanValue>;
 
   private constructor(
     readonly device: GPUDevice,
@@ -64,10 +70,11 @@ export class WebGpuProgram {
     private readonly buffers: Map<string, GPUBuffer[]>,
     private readonly pipelines: GPUComputePipeline[],
     private readonly bindGroups: GPUBindGroup[][], // [parity][kernel]
-    private readonly staging: GPUBuffer,
-    private readonly stagingLayout: Map<string, number>, // arena -> byte offset in staging
     private readonly host: IrFunction | null, // the step's host-side values (plan.host)
-  ) {}
+  ) {
+    this.outputs = new Map(plan.outputs.map((o) => [o.name, o]));
+    this.slotInputs = new Map(plan.inputs.filter((v) => v.buffer.startsWith("slot.")).map((v) => [v.name, v]));
+  }
 
   static async create(device: GPUDevice, plan: Plan): Promise<WebGpuProgram> {
     device.pushErrorScope("validation");
@@ -96,19 +103,10 @@ export class WebGpuProgram {
         }),
       ),
     );
-    // the staging buffer holds every arena an output lives in
-    const arenas = [...new Set(plan.outputs.map((o) => o.buffer).concat(plan.values.filter((v) => v.buffer.startsWith("slot_next.")).map((v) => v.buffer)))].sort();
-    const stagingLayout = new Map<string, number>();
-    let size = 0;
-    for (const a of arenas) {
-      stagingLayout.set(a, size);
-      size += arenaBytes(plan, a);
-    }
-    const staging = device.createBuffer({ size: Math.max(16, Math.ceil(size / 16) * 16), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `${plan.name}:staging` });
     const err = await device.popErrorScope();
     if (err) throw new WebGpuRunError(`plan ${plan.name}: ${err.message}`);
     const host = plan.host ? deserializeFunction(plan.host) : null;
-    return new WebGpuProgram(device, plan, buffers, pipelines, bindGroups, staging, stagingLayout, host);
+    return new WebGpuProgram(device, plan, buffers, pipelines, bindGroups, host);
   }
 
   private physical(arena: string): GPUBuffer {
@@ -130,18 +128,31 @@ export class WebGpuProgram {
 
   /** Runs one step on `inputs` (batch fields and scalars): every output, read back. */
   step(inputs: Record<string, Tensor>, opts: StepOptions = {}): Promise<Record<string, Tensor>> {
-    const run = this.queue.then(() => this.runStep(inputs, opts));
-    this.queue = run.catch(() => undefined);
-    return run;
+    const readSlots = opts.readSlots ?? true;
+    const names = this.plan.outputs.filter((o) => readSlots || !o.buffer.startsWith("slot_next.")).map((o) => o.name);
+    for (const o of this.host?.outputs ?? []) if (!o.name.startsWith("host.")) names.push(o.name);
+    try {
+      return this.submit(inputs, names)!;
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
-  private async runStep(given: Record<string, Tensor>, opts: StepOptions): Promise<Record<string, Tensor>> {
+  /**
+   * Queues one step on the device and returns at once: the inputs are written, the dispatches
+   * and end-of-step copies encoded and submitted, and the slots swap roles. With `read` (names of
+   * outputs, or of slots: their values as the step starts), those are copied into a staging buffer of a small pool in the same
+   * submission and the promise resolves when it maps; with null nothing is read and nothing is
+   * awaited. Steps run in submission order, so a caller can submit step s + 1 before step s's
+   * values arrive: the device does not wait for the host. Host-computed outputs (plan.host)
+   * are returned with the read values. A validation error of an unread step surfaces at the
+   * next read.
+   */
+  submit(given: Record<string, Tensor>, read: readonly string[] | null): Promise<Record<string, Tensor>> | null {
     const { device, plan } = this;
-    const readSlots = opts.readSlots ?? true;
     // the host's share of the step first: `host.<k>` values go to the kernels, the rest are outputs
     const hostValues = this.host ? interpret(this.host, Object.fromEntries(this.host.inputs.map((i) => [i.name, given[i.name]!]))) : {};
     const inputs = { ...given, ...hostValues };
-    // write_inputs
     const uniform = new DataView(new ArrayBuffer(16 * Math.ceil(Math.max(1, plan.uniforms.length) / 4)));
     for (const v of plan.inputs) {
       if (v.buffer.startsWith("slot.")) continue;
@@ -156,6 +167,16 @@ export class WebGpuProgram {
     if (plan.uniforms.length) device.queue.writeBuffer(this.buffers.get("uniform")![0]!, 0, uniform.buffer);
     device.pushErrorScope("validation");
     const enc = device.createCommandEncoder({ label: plan.name });
+    // what to read: slot values as the step starts (copied before the kernels), then outputs
+    const wanted = read ? read.filter((n) => !(n in hostValues)) : [];
+    const before = wanted.filter((n) => !this.outputs.has(n)).map((n) => this.slotInputs.get(n) ?? missingOutput(n));
+    const values = [...before, ...wanted.filter((n) => this.outputs.has(n)).map((n) => this.outputs.get(n)!)];
+    const bytes = values.reduce((a, v) => a + v.count * 4, 0);
+    const staging = values.length ? this.takeStaging(bytes) : null;
+    const offsets: number[] = [];
+    for (let i = 0; i < values.length; i++) offsets.push(i ? offsets[i - 1]! + values[i - 1]!.count * 4 : 0);
+    const copyOut = (v: PlanValue, i: number) => enc.copyBufferToBuffer(this.physical(v.buffer), v.offset * 4, staging!, offsets[i]!, v.count * 4);
+    before.forEach((v, i) => copyOut(v, i));
     const pass = enc.beginComputePass({ label: plan.name });
     for (const step of plan.sequence) {
       if (step.op !== "dispatch") continue;
@@ -169,25 +190,42 @@ export class WebGpuProgram {
       if (step.op !== "copy") continue;
       enc.copyBufferToBuffer(this.physical(step.from.buffer), step.from.offset * 4, this.physical(step.to.buffer), step.to.offset * 4, step.from.count * 4);
     }
-    for (const [arena, at] of this.stagingLayout) {
-      if (!readSlots && arena.startsWith("slot_next.")) continue;
-      const bytes = arenaBytes(plan, arena);
-      if (bytes > 0) enc.copyBufferToBuffer(this.physical(arena), 0, this.staging, at, bytes);
-    }
+    values.forEach((v, i) => i >= before.length && copyOut(v, i));
     device.queue.submit([enc.finish()]);
-    const err = await device.popErrorScope();
-    if (err) throw new WebGpuRunError(`${plan.name}: ${err.message}`);
-    await this.staging.mapAsync(GPUMapMode.READ);
-    const bytes = this.staging.getMappedRange().slice(0);
-    this.staging.unmap();
     this.parity = 1 - this.parity;
-    const out: Record<string, Tensor> = {};
-    for (const [name, t] of Object.entries(hostValues)) if (!name.startsWith("host.")) out[name] = t;
-    for (const o of plan.outputs) {
-      if (!readSlots && o.buffer.startsWith("slot_next.")) continue;
-      out[o.name] = decode(bytes, this.stagingLayout.get(o.buffer)! + o.offset * 4, o);
-    }
-    return out;
+    const checked = device.popErrorScope().then((err) => {
+      if (err) this.failure ??= new WebGpuRunError(`${plan.name}: ${err.message}`);
+    });
+    if (!read) return null;
+    const hostOut: Record<string, Tensor> = {};
+    for (const n of read) if (n in hostValues) hostOut[n] = hostValues[n]!;
+    return (async () => {
+      await checked;
+      if (this.failure) throw this.failure;
+      const out: Record<string, Tensor> = { ...hostOut };
+      if (staging) {
+        await staging.mapAsync(GPUMapMode.READ);
+        const data = staging.getMappedRange(0, Math.ceil(bytes / 4) * 4).slice(0);
+        staging.unmap();
+        this.giveStaging(staging);
+        values.forEach((v, i) => (out[v.name] = decode(data, offsets[i]!, v)));
+      }
+      return out;
+    })();
+  }
+
+  /** A staging buffer of at least `bytes` from the pool (made when none is free). */
+  private takeStaging(bytes: number): GPUBuffer {
+    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+    const i = this.freeStaging.findIndex((b) => b.size >= size);
+    if (i >= 0) return this.freeStaging.splice(i, 1)[0]!;
+    const b = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `${this.plan.name}:staging` });
+    this.allStaging.push(b);
+    return b;
+  }
+
+  private giveStaging(b: GPUBuffer): void {
+    this.freeStaging.push(b);
   }
 
   /**
@@ -235,8 +273,12 @@ export class WebGpuProgram {
 
   destroy(): void {
     for (const bs of this.buffers.values()) for (const b of bs) b.destroy();
-    this.staging.destroy();
+    for (const b of this.allStaging) b.destroy();
   }
+}
+
+function missingOutput(name: string): never {
+  throw new WebGpuRunError(`the step has no output \`${name}\``);
 }
 
 function arenaBytes(plan: Plan, arena: string): number {
