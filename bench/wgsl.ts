@@ -3,8 +3,9 @@
 //  1. matmul GFLOP/s at 256, 512 and 1024 (f32, square): Lip's tiled kernel against TensorFlow.js's
 //     WebGPU backend on the same Dawn adapter (the same device object). Each side runs the
 //     product `iters` times back to back and waits for the queue: kernel time, no transfers.
-//  2. the quickstart's training step: steps per second on WebGPU (reading back every output, and
-//     reading back only the loss and metrics) and on the reference interpreter.
+//  2. training steps per second of the quickstart and the tiny transformer: on WebGPU pipelined
+//     as `lip run` drives it (two steps in flight, the loss read back), with exact sums, and one
+//     step at a time reading every output back; and on the reference interpreter.
 // On a machine without a GPU the adapter is SwiftShader (Vulkan on the CPU): the numbers then
 // measure the CPU, and only the ratios say something about the kernels.
 
@@ -28,11 +29,11 @@ function random(n: number): Float32Array {
   return a;
 }
 
-async function lipMatmul(n: number, device: GPUDevice): Promise<number> {
+async function lipMatmul(n: number, device: GPUDevice, exactSums = false): Promise<number> {
   const b = new IrBuilder(new IrContext());
   const x = b.input("x", "batch", "f32", [n, n]);
   const w = b.input("w", "batch", "f32", [n, n]);
-  const plan = compile({ name: `matmul${n}`, inputs: [{ name: "x", node: x }, { name: "w", node: w }], outputs: [{ name: "y", node: b.matmul(x, w) }] });
+  const plan = compile({ name: `matmul${n}`, inputs: [{ name: "x", node: x }, { name: "w", node: w }], outputs: [{ name: "y", node: b.matmul(x, w) }] }, { exactSums });
   const prog = await WebGpuProgram.create(device, plan);
   await prog.step({ x: tensor("f32", [n, n], random(n * n)), w: tensor("f32", [n, n], random(n * n)) });
   const iters = Math.max(2, Math.round(2 ** 27 / n ** 3));
@@ -82,40 +83,69 @@ async function tfjsMatmul(n: number, device: GPUDevice): Promise<number | string
   }
 }
 
-async function quickstartSteps(): Promise<void> {
-  const r = checkFiles(["examples/quickstart.lip"]);
+/** Steps per second of an example's training step: WebGPU three ways, and the interpreter. */
+async function stepsPerSecond(file: string, steps: number): Promise<void> {
+  const r = checkFiles([file]);
   const c = lowerCheckedExperiment(r, experimentNames(r)[0], { seed: 0 });
   if ("error" in c) throw new Error(c.error);
   const ref = new ReferenceTrainer(c);
-  const steps = quick ? 10 : 40;
-  for (const readSlots of [true, false]) {
-    const gpu = await WebGpuBackend.create(c, { readSlots });
-    let slots: Record<string, Tensor> = gpu.initial();
-    await gpu.step(slots, 0, ref.batches.at(0));
+  const batch = (s: number) => ref.batches.at(s);
+  const rate = async (run: () => Promise<void>) => {
     const t0 = performance.now();
-    for (let s = 0; s < steps; s++) {
-      const out = await gpu.step(slots, s, ref.batches.at(s));
-      if (readSlots) slots = Object.fromEntries(c.slots.map((x) => [x.name, out[`${x.name}.next`]!]));
+    await run();
+    return steps / ((performance.now() - t0) / 1000);
+  };
+  const rows: [string, number][] = [];
+  for (const exactSums of [false, true]) {
+    const gpu = await WebGpuBackend.create(c, { exactSums });
+    gpu.setSlots(gpu.initial());
+    await gpu.submit(0, batch(0), ["loss"]);
+    // the run loop's way: submit, keep two steps in flight, read back the loss only
+    rows.push([
+      `webgpu${exactSums ? ", exact sums" : ""}, pipelined (loss read back)`,
+      await rate(async () => {
+        const inflight: Promise<unknown>[] = [];
+        for (let s = 0; s < steps; s++) {
+          inflight.push(gpu.submit(s, batch(s), ["loss"])!);
+          if (inflight.length > 2) await inflight.shift();
+        }
+        await Promise.all(inflight);
+      }),
+    ]);
+    if (!exactSums) {
+      // one step at a time, every output (the next slots included) read back and awaited
+      let slots: Record<string, Tensor> = gpu.initial();
+      rows.push([
+        "webgpu, one step at a time (every output read back)",
+        await rate(async () => {
+          for (let s = 0; s < steps; s++) {
+            const out = await gpu.step(slots, s, batch(s));
+            slots = Object.fromEntries(c.slots.map((x) => [x.name, out[`${x.name}.next`]!]));
+          }
+        }),
+      ]);
+      console.log(`${file}: ${JSON.stringify(stats(gpu.plan))}`);
     }
-    const dt = (performance.now() - t0) / 1000;
-    console.log(`quickstart on WebGPU (${readSlots ? "every output read back" : "loss and metrics read back"}): ${(steps / dt).toFixed(1)} steps/s; ${JSON.stringify(stats(gpu.plan))}`);
     gpu.destroy();
   }
-  const t0 = performance.now();
-  for (let s = 0; s < steps; s++) ref.step();
-  console.log(`quickstart on the reference interpreter: ${(steps / ((performance.now() - t0) / 1000)).toFixed(1)} steps/s`);
+  rows.push(["reference interpreter", await rate(async () => void Array.from({ length: steps }, () => ref.step()))]);
+  for (const [what, v] of rows) console.log(`  ${what.padEnd(56)} ${v.toFixed(2).padStart(8)} steps/s`);
 }
 
 async function main(): Promise<void> {
   const { device, adapterName } = await getDevice();
   console.log(`adapter: ${adapterName}`);
-  console.log("matmul f32 (GFLOP/s)   lip      tfjs-webgpu");
+  console.log("matmul f32 (GFLOP/s)   lip  lip exact  tfjs-webgpu  lip/tfjs");
   for (const n of sizes) {
     const lip = await lipMatmul(n, device);
+    const exact = await lipMatmul(n, device, true);
     const tf = await tfjsMatmul(n, device);
-    console.log(`  ${String(n).padEnd(20)} ${lip.toFixed(2).padStart(7)}  ${typeof tf === "number" ? tf.toFixed(2).padStart(7) : tf}`);
+    const ratio = typeof tf === "number" ? (lip / tf).toFixed(2).padStart(8) : "";
+    console.log(`  ${String(n).padEnd(17)} ${lip.toFixed(2).padStart(7)} ${exact.toFixed(2).padStart(9)}  ${typeof tf === "number" ? tf.toFixed(2).padStart(11) : tf}  ${ratio}`);
   }
-  await quickstartSteps();
+  console.log("training steps (steps/s)");
+  await stepsPerSecond("examples/quickstart.lip", quick ? 10 : 60);
+  await stepsPerSecond("examples/tiny_transformer.lip", quick ? 1 : 4);
   process.exit(0);
 }
 

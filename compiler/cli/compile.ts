@@ -21,6 +21,7 @@ export const compileCommand = defineCommand({
     { kind: "string", name: "emit", valueName: "ts", help: "with --target wgsl: also write <experiment>.ts, a typed TypeScript module that trains on a WebGPU device (init, step, params), and its data <experiment>.assets.ts" },
     { kind: "string", name: "out", valueName: "DIR", help: "where to write the ONNX or WGSL artifacts (default: <experiment>-onnx, <experiment>-wgsl)" },
     { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset (17 to 23; newer opsets use newer native ops)" },
+    { kind: "bool", name: "exact-sums", help: "with --target wgsl: carry every sum and matmul as hi + lo and round once, as the interpreter does (slower; agrees with --backend reference to the last bit nearly always)" },
     { kind: "bool", name: "stats", help: "print one JSON object with the size of the emitted training step (nodes; or kernels and dispatches)" },
     { kind: "string", name: "experiment", valueName: "NAME", help: "the experiment to compile (needed when the file has several)" },
     { kind: "enum", name: "function", values: ["step", "init", "infer", "data", "all"], default: "step", help: "which function to print" },
@@ -36,6 +37,9 @@ export const compileCommand = defineCommand({
       if (!(EMIT_KINDS as readonly string[]).includes(emit)) throw new UsageError(`invalid value \`${emit}\` for \`--emit\`; expected ${EMIT_KINDS.map((k) => `\`${k}\``).join(", ")} (a TypeScript module)`);
       if (flags.target !== "wgsl") throw new UsageError(`\`--emit ${emit}\` needs \`--target wgsl\`, not \`--target ${flags.target}\``);
     }
+    if (flags["exact-sums"] && flags.target !== "wgsl") {
+      throw new UsageError(`\`--exact-sums\` needs \`--target wgsl\`, not \`--target ${flags.target}\``);
+    }
     const { checkOrReport } = await import("./lower-or-report.js");
     const r = await checkOrReport(path, io, useColor(flags.color, io));
     if (r === null) return Exit.Failure;
@@ -46,7 +50,7 @@ export const compileCommand = defineCommand({
     if (compiled === null) return Exit.Failure;
     if (flags.target === "wgsl") {
       const { writeWgslArtifacts } = await import("./wgsl-export.js");
-      return writeWgslArtifacts(compiled, { out: flags.out ?? `${compiled.name}-wgsl`, stats: flags.stats, ...(emit === "ts" ? { emit, source: path, seed: flags.seed ?? 0 } : {}) }, io);
+      return writeWgslArtifacts(compiled, { out: flags.out ?? `${compiled.name}-wgsl`, stats: flags.stats, exactSums: flags["exact-sums"], ...(emit === "ts" ? { emit, source: path, seed: flags.seed ?? 0 } : {}) }, io);
     }
     if (flags.target === "onnx") {
       // inference runs in evaluation mode (`training` false: no dropout, running batch statistics)

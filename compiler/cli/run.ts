@@ -21,6 +21,7 @@ export const runCommand = defineCommand({
     { kind: "int", name: "threads", valueName: "N", min: 1, help: "ONNX Runtime's intra-op threads (default: its own choice)" },
     { kind: "enum", name: "ort-optimization", values: ["disabled", "basic", "extended", "all"], default: "all", help: "ONNX Runtime's graph optimization level" },
     { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset of the training step run by ONNX Runtime" },
+    { kind: "bool", name: "exact-sums", help: "webgpu: carry every sum and matmul as hi + lo and round once, as the reference interpreter does (slower; the two agree to the last bit nearly always)" },
     { kind: "int", name: "read-every", valueName: "N", min: 1, help: "webgpu: read the loss and metrics back every N steps (default 1); the device runs ahead and never waits for them" },
     { kind: "int", name: "steps", valueName: "N", min: 0, help: "train for N steps instead of the experiment's `steps`" },
     { kind: "int", name: "seed", valueName: "N", default: 0, help: "the seed of initialisers, shuffling and splits" },
@@ -38,6 +39,7 @@ export const runCommand = defineCommand({
   async run({ flags, positionals }, io) {
     const path = positionals[0]!;
     if (flags.resume && flags.out) throw new UsageError("`--resume DIR` continues in DIR; do not give `--out` too");
+    if (flags["exact-sums"] && flags.backend !== "webgpu") throw new UsageError(`\`--exact-sums\` applies to \`--backend webgpu\``);
     if (flags["read-every"] !== undefined && flags.backend !== "webgpu") throw new UsageError(`\`--read-every\` applies to \`--backend webgpu\` (the ${flags.backend} backend reads every step back)`);
     const color = useColor(flags.color, io);
     const { checkOrReport, lowerOrReport } = await import("./lower-or-report.js");
@@ -75,7 +77,7 @@ export const runCommand = defineCommand({
         const { WebGpuBackend } = await import("../../runtime/webgpu/backend.js");
         const { NoGpuError } = await import("../../runtime/webgpu/device.js");
         try {
-          backend = await WebGpuBackend.create(compiled);
+          backend = await WebGpuBackend.create(compiled, { exactSums: flags["exact-sums"] });
         } catch (err) {
           if (err instanceof NoGpuError) return fail(io, `${err.message}\n(run on the CPU with --backend onnx or --backend reference)`);
           throw err;

@@ -14,6 +14,8 @@ import { Exit } from "./command.js";
 export interface WgslExportOptions {
   readonly out: string;
   readonly stats: boolean;
+  /** Compensated sums (FuseOptions.exactSums). */
+  readonly exactSums?: boolean;
   /** Also write a TypeScript module (`ts`). */
   readonly emit?: "ts";
   /** For the module's header: the .lip file and the seed of the initial values. */
@@ -27,7 +29,7 @@ export async function writeWgslArtifacts(compiled: CompiledExperiment, opts: Wgs
   const { compile, stats } = await import("../backends/wgsl/plan.js");
   const { runPipeline } = await import("../passes/pipeline.js");
   const { writeFileAtomic } = await import("../../runtime/io/atomic-write.js");
-  const plan = compile(runPipeline(compiled.step));
+  const plan = compile(runPipeline(compiled.step), { exactSums: opts.exactSums ?? false });
   const files: { path: string; text: string }[] = [];
   if (opts.emit === "ts") {
     const { emitTsModule, moduleSpec, EmitTsError } = await import("../backends/wgsl/emit-ts.js");

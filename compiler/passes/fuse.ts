@@ -63,9 +63,16 @@ export interface FuseOptions {
   readonly cooperativeWork?: number;
   readonly recomputeLimit?: number;
   readonly prologueLimit?: number;
+  /**
+   * Carry every f32 sum and matmul as an unevaluated pair hi + lo (error-free transformations)
+   * and round once at the end, as the interpreter's f64 accumulator does (default false): the
+   * device then agrees with the interpreter to the last bit nearly always, at several times the
+   * arithmetic of a plain sum.
+   */
+  readonly exactSums?: boolean;
 }
 
-const DEFAULTS = { fuse: true, cooperative: true, rows: true, maxStorageBuffers: 8, smallWork: 65536, cooperativeWork: 262144, recomputeLimit: 32, prologueLimit: 8 };
+const DEFAULTS = { fuse: true, cooperative: true, rows: true, maxStorageBuffers: 8, smallWork: 65536, cooperativeWork: 262144, recomputeLimit: 32, prologueLimit: 8, exactSums: false };
 
 /** Inline ops whose result element i depends on element i of each source only. */
 const POINTWISE = new Set<Op>([
@@ -86,6 +93,13 @@ interface Group {
   readonly anchor: Node | null;
   readonly outputs: Node[];
   readonly shape: readonly number[];
+}
+
+/** f32 sums and matmuls carried as hi + lo (FuseOptions.exactSums). */
+function exactSum(s: Stage): Stage {
+  if (s.kind === "matmul" && s.type === "f32") return { ...s, exact: true };
+  if (s.kind === "reduce" && s.op === "sum" && s.body.type === "f32") return { ...s, exact: true };
+  return s;
 }
 
 /** The non-leaf ops of a function: the dispatches of a backend that runs one kernel an op. */
@@ -213,7 +227,8 @@ export function fuseFunction(fn: IrFunction, options: FuseOptions = {}): KernelP
     deps.set(g, d);
   }
 
-  const kernels = schedule(groups, deps, stageOf, opts, fn.name, cx);
+  const scheduled = schedule(groups, deps, stageOf, opts, fn.name, cx);
+  const kernels = opts.exactSums ? scheduled.map((k) => ({ ...k, stages: k.stages.map(exactSum) })) : scheduled;
   return {
     name: fn.name,
     cx,

@@ -15,6 +15,48 @@ interface Helper {
 const H = (code: string, ...uses: string[]): Helper => ({ uses, code: code.trim() });
 
 export const helpers: Readonly<Record<string, Helper>> = {
+  // Error-free transformations for compensated sums (FuseOptions.exactSums). Knuth's TwoSum:
+  // x = fl(a + b) and y = (a + b) - x exactly, with no condition on |a|, |b|. Dekker's TwoProduct
+  // with Veltkamp's split (a = hi + lo, 12 bits each): x = fl(a b), y = a b - x exactly. fma would
+  // be shorter, but WGSL does not promise a fused fma (SwiftShader's is not); these need only
+  // round-to-nearest f32 arithmetic that the compiler neither contracts nor reassociates.
+  two_sum: H(`
+fn two_sum(a: f32, b: f32) -> vec2<f32> {
+  let s = a + b;
+  let bb = s - a;
+  return vec2<f32>(s, (a - (s - bb)) + (b - bb));
+}`),
+  two_prod: H(`
+fn two_prod(a: f32, b: f32) -> vec2<f32> {
+  let ca = 4097.0f * a;
+  let ah = ca - (ca - a);
+  let al = a - ah;
+  let cb = 4097.0f * b;
+  let bh = cb - (cb - b);
+  let bl = b - bh;
+  let p = a * b;
+  return vec2<f32>(p, ((ah * bh - p) + ah * bl + al * bh) + al * bl);
+}`),
+  two_sum4: H(`
+struct Sum4 {
+  hi: vec4<f32>,
+  lo: vec4<f32>,
+}
+
+fn split4(a: vec4<f32>) -> Sum4 {
+  let c = 4097.0f * a;
+  let h = c - (c - a);
+  return Sum4(h, a - h);
+}
+
+// acc + x y, with x and y given with their splits
+fn add_product4(acc: Sum4, x: vec4<f32>, xs: Sum4, y: vec4<f32>, ys: Sum4) -> Sum4 {
+  let p = x * y;
+  let e = ((xs.hi * ys.hi - p) + xs.hi * ys.lo + xs.lo * ys.hi) + xs.lo * ys.lo;
+  let s = acc.hi + p;
+  let bb = s - acc.hi;
+  return Sum4(s, acc.lo + ((acc.hi - (s - bb)) + (p - bb)) + e);
+}`),
   is_nan: H(`
 fn is_nan(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;

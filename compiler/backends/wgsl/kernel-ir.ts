@@ -38,6 +38,8 @@ export interface ReduceStage {
   readonly body: Expr;
   readonly acc: VarExpr; // the reduced value (argmax/argmin: the index, i32)
   readonly outputs: readonly StageOutput[];
+  /** An f32 sum carried as hi + lo (compensated, FuseOptions.exactSums): see render.ts. */
+  readonly exact?: boolean;
 }
 
 export interface MatmulStage {
@@ -59,6 +61,8 @@ export interface MatmulStage {
   readonly aDirect?: Region;
   readonly bDirect?: Region;
   readonly type: "f32" | "i32";
+  /** Products and sums carried exactly as hi + lo (FuseOptions.exactSums): see render.ts. */
+  readonly exact?: boolean;
 }
 
 export type Stage = MapStage | ReduceStage | MatmulStage;

@@ -6,7 +6,10 @@
 // every invocation reads 4 rows of A and 4 columns of B per step as vec4 loads from the tiles
 // and accumulates 16 products with 4 vec4 multiply-adds. The epilogue function `out(b, i, j, acc)`
 // stores each of its 16 results (bias, activation and optimizer updates fused in it).
-// Tiles use 8 KiB of the 16 KiB of workgroup memory WebGPU guarantees.
+// Tiles use 8 KiB of the 16 KiB of workgroup memory WebGPU guarantees. With `exact` (compensated
+// sums) each accumulator is a pair hi + lo: every product's rounding error (Dekker's product on
+// operands split once per step) and every addition's (TwoSum) go to lo, and the epilogue
+// receives hi + lo rounded once (helpers.ts).
 
 import type { MatmulStage } from "./kernel-ir.js";
 import { grid } from "./render.js";
@@ -85,16 +88,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let col0 = (block % ${tilesN}i) * ${BN}i;
   let tx = i32(lid.x); // 4 columns from col0 + 4 tx
   let ty = i32(lid.y); // 4 rows from row0 + 4 ty
-  var acc = array<vec4<f32>, 4>(vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f));
+${s.exact ? "  var acc = array<Sum4, 4>(Sum4(vec4<f32>(0.0f), vec4<f32>(0.0f)), Sum4(vec4<f32>(0.0f), vec4<f32>(0.0f)), Sum4(vec4<f32>(0.0f), vec4<f32>(0.0f)), Sum4(vec4<f32>(0.0f), vec4<f32>(0.0f)));" : "  var acc = array<vec4<f32>, 4>(vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f));"}
   for (var k0 = 0i; k0 < ${s.k}i; k0 += ${BK}i) {
 ${loadTiles}    workgroupBarrier();
     for (var q = 0i; q < ${BK}i; q++) {
       let a = tile_a[q * ${BM / 4}i + ty];
       let b = tile_b[q * ${BN / 4}i + tx];
-      acc[0] = fma(vec4<f32>(a.x), b, acc[0]);
-      acc[1] = fma(vec4<f32>(a.y), b, acc[1]);
-      acc[2] = fma(vec4<f32>(a.z), b, acc[2]);
-      acc[3] = fma(vec4<f32>(a.w), b, acc[3]);
+${s.exact ? "      let bs = split4(b);\n      let as_ = split4(a);\n" : ""}${["x", "y", "z", "w"].map((c, r) => (s.exact ? `      acc[${r}] = add_product4(acc[${r}], vec4<f32>(a.${c}), Sum4(vec4<f32>(as_.hi.${c}), vec4<f32>(as_.lo.${c})), b, bs);` : `      acc[${r}] = fma(vec4<f32>(a.${c}), b, acc[${r}]);`)).join("\n")}
     }
     workgroupBarrier();
   }
@@ -103,7 +103,7 @@ ${loadTiles}    workgroupBarrier();
     if (i >= ${s.m}i) { break; }
     for (var c = 0i; c < 4i; c++) {
       let j = col0 + tx * 4i + c;
-      if (j < ${s.n}i) { ${p}_out(bt, i, j, acc[r][c]); }
+      if (j < ${s.n}i) { ${p}_out(bt, i, j, ${s.exact ? "acc[r].hi[c] + acc[r].lo[c]" : "acc[r][c]"}); }
     }
   }
 }`;

@@ -282,7 +282,16 @@ function argBetter(op: "argmax" | "argmin", t: ScalarType, v: string, best: stri
 }
 
 /** Statements reducing `count` indices r = from, from + step, ... for output `o` into acc (and at). */
-function serialLoop(s: ReduceStage | MatmulStage, p: string, o: string, from: string, step: string, used: Set<string>): string[] {
+function serialLoop(s: ReduceStage | MatmulStage, p: string, o: string, from: string, step: string, used: Set<string>, fold = true): string[] {
+  if (s.exact) {
+    // acc + acc_lo holds the sum exactly but for the rounding of acc_lo: two_sum's error of each
+    // addition and, for a matmul, two_prod's exact error of each product go to acc_lo
+    used.add("two_sum");
+    if (s.kind === "matmul") used.add("two_prod");
+    const term = s.kind === "matmul" ? [`  let tp = two_prod(${p}_a(${o}_b, ${o}_i, r), ${p}_b(${o}_b, r, ${o}_j));`, `  let ts = two_sum(acc, tp.x);`, `  acc_lo = acc_lo + ts.y + tp.y;`] : [`  let ts = two_sum(acc, ${p}_body(${o}, r));`, `  acc_lo = acc_lo + ts.y;`];
+    const n = s.kind === "matmul" ? s.k : s.rsize;
+    return [`var acc = 0.0f;`, `var acc_lo = 0.0f;`, `for (var r = ${from}; r < ${n}i; r += ${step}) {`, ...term, `  acc = ts.x;`, `}`, ...(fold ? [`acc = acc + acc_lo;`] : [])];
+  }
   if (s.kind === "matmul") {
     return [`var acc = ${reduceInit(s, used)};`, `for (var r = ${from}; r < ${s.k}i; r += ${step}) {`, `  acc = acc + ${p}_a(${o}_b, ${o}_i, r) * ${p}_b(${o}_b, r, ${o}_j);`, `}`];
   }
@@ -306,7 +315,7 @@ function serialLoop(s: ReduceStage | MatmulStage, p: string, o: string, from: st
 function treeCombine(s: ReduceStage, p: string, o: string, used: Set<string>): string[] {
   const arg = s.op === "argmax" || s.op === "argmin";
   const t = s.body.type;
-  const lines = arg ? [`wg_v${p}[li] = best;`, `wg_i${p}[li] = at;`, `workgroupBarrier();`] : [`wg_v${p}[li] = acc;`, `workgroupBarrier();`];
+  const lines = arg ? [`wg_v${p}[li] = best;`, `wg_i${p}[li] = at;`, `workgroupBarrier();`] : s.exact ? [`wg_v${p}[li] = acc;`, `wg_lo${p}[li] = acc_lo;`, `workgroupBarrier();`] : [`wg_v${p}[li] = acc;`, `workgroupBarrier();`];
   lines.push(`for (var w = ${WORKGROUP / 2}u; w > 0u; w = w >> 1u) {`, `  if (li < w) {`);
   if (arg) {
     lines.push(
@@ -314,8 +323,11 @@ function treeCombine(s: ReduceStage, p: string, o: string, used: Set<string>): s
       `    let vi = wg_i${p}[li + w];`,
       `    if (vi >= 0i && (wg_i${p}[li] < 0i || ${argBetter(s.op as "argmax", t, "v", `wg_v${p}[li]`, used, ["vi", `wg_i${p}[li]`])})) { wg_v${p}[li] = v; wg_i${p}[li] = vi; }`,
     );
+  } else if (s.exact) {
+    lines.push(`    let ts = two_sum(wg_v${p}[li], wg_v${p}[li + w]);`, `    wg_lo${p}[li] = wg_lo${p}[li] + wg_lo${p}[li + w] + ts.y;`, `    wg_v${p}[li] = ts.x;`);
   } else lines.push(`    wg_v${p}[li] = ${combine(s.op, t, `wg_v${p}[li]`, `wg_v${p}[li + w]`, used)};`);
-  lines.push(`  }`, `  workgroupBarrier();`, `}`, `if (li == 0u) { ${p}_out(${o}, ${arg ? `wg_i${p}[0]` : `wg_v${p}[0]`}); }`, `workgroupBarrier();`);
+  const result = arg ? `wg_i${p}[0]` : s.exact ? `wg_v${p}[0] + wg_lo${p}[0]` : `wg_v${p}[0]`;
+  lines.push(`  }`, `  workgroupBarrier();`, `}`, `if (li == 0u) { ${p}_out(${o}, ${result}); }`, `workgroupBarrier();`);
   return lines;
 }
 
@@ -323,6 +335,7 @@ function treeDecls(s: ReduceStage, p: string): string[] {
   const t = s.body.type === "bool" ? (s.op === "sum" ? "i32" : "bool") : s.body.type;
   const out = [`var<workgroup> wg_v${p}: array<${t}, ${WORKGROUP}>;`];
   if (s.op === "argmax" || s.op === "argmin") out.push(`var<workgroup> wg_i${p}: array<i32, ${WORKGROUP}>;`);
+  if (s.exact) out.push(`var<workgroup> wg_lo${p}: array<f32, ${WORKGROUP}>;`);
   return out;
 }
 
@@ -338,7 +351,7 @@ function treePartial(s: ReduceStage, p: string, o: string, used: Set<string>): s
       `}`,
     ];
   }
-  return serialLoop(s, p, o, "i32(li)", `${WORKGROUP}i`, used);
+  return serialLoop(s, p, o, "i32(li)", `${WORKGROUP}i`, used, false);
 }
 
 // ---------------------------------------------------------------- kernels
@@ -417,6 +430,7 @@ export function renderKernel(k: Kernel, uniformFields: readonly Region[]): Rende
         }
         views[which] = name;
       }
+      if (s.exact) used.add("two_sum4");
       const t = renderTiledMatmul(s, "s0", views);
       const how = views.a || views.b ? `tiled matmul, vec4 loads of ${[views.a ? "A" : "", views.b ? "B" : ""].filter((x) => x).join(" and ")}` : "tiled matmul";
       return finish(k, used, decls, [...fns, t.code], bindings, t.workgroups, t.workgroupSize, how);

@@ -144,6 +144,18 @@ const stepSchedule = (s: number, [r, c]: number[]) =>
     return { y: b.binary("mul", x, b.broadcastTo(lr, [r!, c!])), lr };
   });
 
+/**
+ * Rows that cancel: sum(x) + sum(-x + e) = sum(e), small beside the terms (|x| up to 1e3). The
+ * second half is reversed so that no summation order pairs x_i with -x_i + e_i early.
+ */
+const cancellingSum = (s: number, [r, c]: number[]) =>
+  pattern(s, (b, input) => {
+    const x = input("x", [r!, c!], "f32", "batch", -1e3, 1e3);
+    const e = input("e", [r!, c!], "f32", "batch", -1e-3, 1e-3);
+    const both = b.concat([x, b.reverse(b.binary("add", b.unary("neg", x), e), [1])], 1);
+    return { s: b.reduce("sum", both, [1], false), d: b.matmul(both, b.transpose(both)) };
+  });
+
 describe("fusion rules: kernel counts", () => {
   test("a batched matmul with a shared weight is one [B*T, K] @ [K, N] tiled matmul", () => {
     const k = lowerToKernels(sharedWeightBatchedMatmul(1, [256, 3, 64, 256]).fn, SEPARATE).prog.kernels;
@@ -234,6 +246,43 @@ describe("fusion rules: the fused kernels compute what the interpreter does", ()
       });
     }
   }
+});
+
+describe("exact sums (FuseOptions.exactSums): the device rounds sums and matmuls as the interpreter does", () => {
+  let skip = false;
+  beforeAll(async () => {
+    skip = (await gpuProblem()) !== null;
+  });
+  const dims = (n: number, max: number) => fc.array(fc.integer({ min: 1, max }), { minLength: n, maxLength: n });
+  // within 2 ulps of the interpreter, relative to the result itself: no allowance for the terms
+  const ULPS2 = 2 ** -22;
+  const cases: [string, (s: number, d: number[]) => Pattern, fc.Arbitrary<number[]>][] = [
+    ["a sum and a matmul that cancel", cancellingSum, dims(2, 300)],
+    ["matmul + bias + relu", matmulBiasRelu, dims(3, 48)],
+    ["batched matmul with a shared weight", sharedWeightBatchedMatmul, dims(4, 24)],
+    // not the batch-summed matmul: its pre-fusion rewrite rounds once where the interpreter
+    // rounds each batch entry's product (more exact, not the same); the fast cases cover it
+  ];
+  for (const [name, make, arb] of cases) {
+    for (const [mode, opts] of [["separate kernels", SEPARATE], ["cooperative", {}]] as const) {
+      test(`${name} (${mode})`, async () => {
+        if (skip) return;
+        await fc.assert(
+          fc.asyncProperty(arb, fc.integer({ min: 1, max: 1 << 30 }), async (d, seed) => {
+            const p = make(seed, d);
+            await checkAgainstInterpreter(p.fn, p.data, { ...opts, exactSums: true, rtol: ULPS2 });
+          }),
+          { numRuns: RUNS, seed: FC_SEED, endOnFailure: true },
+        );
+      });
+    }
+  }
+  test("the fast default does not: the cancelling sum of 2 x 256 terms misses by far more", async () => {
+    if (skip) return;
+    const p = cancellingSum(7, [64, 256]);
+    await expect(checkAgainstInterpreter(p.fn, p.data, { ...SEPARATE, rtol: 1e-3 })).rejects.toThrow(/relative error/);
+    await checkAgainstInterpreter(p.fn, p.data, { ...SEPARATE, exactSums: true, rtol: ULPS2 });
+  });
 });
 
 describe("every example's training step", () => {
