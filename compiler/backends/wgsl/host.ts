@@ -26,10 +26,17 @@ export interface HostSplit {
   readonly host: SerializedFunction | null;
 }
 
-export function splitHost(fn: IrFunction): HostSplit {
+/**
+ * `deviceOutput`: outputs the kernels must write even when the host could compute them: a
+ * slot's next value (`<slot>.next`) lives in the device's slot buffers, where the next step reads
+ * it. Such an output's last op runs on the device, on host values.
+ */
+export function splitHost(fn: IrFunction, deviceOutput: (name: string) => boolean = (name) => name.endsWith(".next")): HostSplit {
   const nodes = functionNodes(fn);
+  const pinned = new Set(fn.outputs.filter((o) => deviceOutput(o.name) && o.node.src.length > 0).map((o) => o.node));
   const onHost = new Set<Node>();
   for (const n of nodes) {
+    if (pinned.has(n)) continue;
     if (n.is(Op.Input)) {
       if (n.arg.kind === "step") onHost.add(n);
     } else if (n.op !== Op.Literal && numel(n.shape) <= HOST_MAX_ELEMENTS && n.src.every((s) => onHost.has(s))) onHost.add(n);
@@ -38,7 +45,7 @@ export function splitHost(fn: IrFunction): HostSplit {
   const computed = (n: Node) => onHost.has(n) && n.src.length > 0;
   const frontier = new Set<Node>();
   for (const n of nodes) if (!onHost.has(n)) for (const s of n.src) if (computed(s)) frontier.add(s);
-  const hostOutputs = fn.outputs.filter((o) => computed(o.node));
+  const hostOutputs = fn.outputs.filter((o) => computed(o.node) && !deviceOutput(o.name));
   if (frontier.size === 0 && hostOutputs.length === 0) return { device: fn, host: null };
 
   const ordered = nodes.filter((n) => frontier.has(n));

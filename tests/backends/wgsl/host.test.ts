@@ -6,7 +6,7 @@
 
 import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { checkFiles } from "../../../compiler/driver.js";
+import { checkFiles, checkSource } from "../../../compiler/driver.js";
 import { printFunction } from "../../../compiler/ir/function.js";
 import { functionNodes } from "../../../compiler/ir/graph.js";
 import { Op } from "../../../compiler/ir/ops.js";
@@ -18,6 +18,9 @@ import { Batches } from "../../../runtime/batches.js";
 import { interpret } from "../../../runtime/interp.js";
 import { dataFields } from "../../../runtime/run/data.js";
 import { scalar } from "../../../runtime/tensor.js";
+import { WebGpuBackend } from "../../../runtime/webgpu/backend.js";
+import { expectLossesAgree } from "../agree.js";
+import { gpuProblem } from "./helpers.js";
 
 const steps: [string, CompiledExperiment][] = [];
 for (const file of readdirSync("examples").filter((f) => f.endsWith(".lip")).sort()) {
@@ -52,5 +55,39 @@ describe("host values of every example's training step", () => {
     const once = deserializeFunction(JSON.parse(JSON.stringify(host)));
     expect(printFunction(deserializeFunction(serializeFunction(once)))).toBe(printFunction(once));
     expect(functionNodes(once).some((n) => n.op === Op.Input && n.shape.length === 0)).toBe(true);
+  });
+});
+
+// A state whose next value depends on the step counter alone: the host could compute it, but the
+// next step reads it from the device's slot buffer, so the kernels must write it.
+const stepState = `use std.nn { dense }
+use std.loss { cross_entropy }
+use std.optim { sgd }
+use std.data { two_moons }
+data moons = two_moons(n: 256, noise: 0.1, seed: 1)
+model m(x: f32[B, 2]) -> f32[B, 2] { dense(x, 2) }
+experiment warm {
+  model m
+  data moons, batch: 32, shuffle: true
+  steps 10
+  state ramp = 0.0
+  ramp <- 0.25 * cos(0.1 * f32(step))
+  loss cross_entropy(out, y) * (1 + ramp)
+  optimizer sgd(lr: 0.1)
+}
+`;
+
+describe("a slot's next value stays on the device", () => {
+  const c = lowerCheckedExperiment(checkSource(stepState, "warm.lip"), "warm", { seed: 0 });
+  test("splitHost keeps `ramp.next` a device output, computed from host values", () => {
+    if ("error" in c) throw new Error(c.error);
+    const { device, host } = splitHost(runPipeline(c.step));
+    expect(device.outputs.map((o) => o.name)).toContain("ramp.next");
+    expect(deserializeFunction(host!).outputs.map((o) => o.name)).not.toContain("ramp.next");
+  });
+  test("WebGPU and the interpreter agree for 8 steps", async () => {
+    if ((await gpuProblem()) !== null) return;
+    if ("error" in c) throw new Error(c.error);
+    await expectLossesAgree(c, await WebGpuBackend.create(c), 8);
   });
 });
