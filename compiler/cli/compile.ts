@@ -21,7 +21,7 @@ export const compileCommand = defineCommand({
     { kind: "string", name: "emit", valueName: "ts", help: "with --target wgsl: also write <experiment>.ts, a typed TypeScript module that trains on a WebGPU device (init, step, params), and its data <experiment>.assets.ts" },
     { kind: "string", name: "out", valueName: "DIR", help: "where to write the ONNX or WGSL artifacts (default: <experiment>-onnx, <experiment>-wgsl)" },
     { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset (17 to 23; newer opsets use newer native ops)" },
-    { kind: "bool", name: "exact-sums", help: "with --target wgsl: carry every sum and matmul as hi + lo and round once, as the interpreter does (slower; agrees with --backend reference to the last bit nearly always)" },
+    { kind: "bool", name: "exact-sums", help: "with --target wgsl: carry matmul sums as hi + lo and round once, as the interpreter does (reductions always are); slower, and agrees with --backend reference to the last bit nearly always" },
     { kind: "bool", name: "stats", help: "print one JSON object with the size of the emitted training step (nodes; or kernels and dispatches)" },
     { kind: "string", name: "experiment", valueName: "NAME", help: "the experiment to compile (needed when the file has several)" },
     { kind: "enum", name: "function", values: ["step", "init", "infer", "data", "all"], default: "step", help: "which function to print" },

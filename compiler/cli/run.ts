@@ -21,7 +21,7 @@ export const runCommand = defineCommand({
     { kind: "int", name: "threads", valueName: "N", min: 1, help: "ONNX Runtime's intra-op threads (default: its own choice)" },
     { kind: "enum", name: "ort-optimization", values: ["disabled", "basic", "extended", "all"], default: "all", help: "ONNX Runtime's graph optimization level" },
     { kind: "int", name: "opset", valueName: "N", min: 17, max: 23, default: 17, help: "the ONNX opset of the training step run by ONNX Runtime" },
-    { kind: "bool", name: "exact-sums", help: "webgpu: carry every sum and matmul as hi + lo and round once, as the reference interpreter does (slower; the two agree to the last bit nearly always)" },
+    { kind: "bool", name: "exact-sums", help: "webgpu: carry matmul sums as hi + lo and round once, as the reference interpreter does (reductions always are); slower, and the two agree to the last bit nearly always" },
     { kind: "int", name: "read-every", valueName: "N", min: 1, help: "webgpu: read the loss and metrics back every N steps (default 1); the device runs ahead and never waits for them" },
     { kind: "int", name: "steps", valueName: "N", min: 0, help: "train for N steps instead of the experiment's `steps`" },
     { kind: "int", name: "seed", valueName: "N", default: 0, help: "the seed of initialisers, shuffling and splits" },

@@ -34,6 +34,8 @@
 //  7. No kernel binds more than `maxStorageBuffers` storage buffers (WebGPU's default limit of
 //     8 per stage). Values live in arenas, one buffer per memory space and storage type, so a
 //     kernel binds at most a few; merges that would exceed the limit are not made.
+//  8. Reduction sums are compensated (hi + lo, rounded once) so that a mean or a variance does
+//     not depend on the order the kernel sums in; matmuls too with `exactSums`.
 // With `fuse: false` every non-leaf op is materialised and is a kernel of its own (the unfused
 // baseline the tests compare fusion against).
 
@@ -64,15 +66,21 @@ export interface FuseOptions {
   readonly recomputeLimit?: number;
   readonly prologueLimit?: number;
   /**
-   * Carry every f32 sum and matmul as an unevaluated pair hi + lo (error-free transformations)
-   * and round once at the end, as the interpreter's f64 accumulator does (default false): the
-   * device then agrees with the interpreter to the last bit nearly always, at several times the
-   * arithmetic of a plain sum.
+   * Carry every f32 reduction sum as an unevaluated pair hi + lo (TwoSum) and round once at the
+   * end, as the interpreter's f64 accumulator does (default true). A reduction reads memory
+   * for each term, so the few extra additions cost little; and a mean or a variance then no
+   * longer depends on the order the device sums in (the relu after a layer norm flips on it).
+   */
+  readonly compensatedReductions?: boolean;
+  /**
+   * Matmuls too (default false): every product's rounding error (Dekker) and every addition's go
+   * to lo. The device then agrees with the interpreter to the last bit nearly always, at about
+   * 2.5 times the arithmetic of a matmul's inner loop.
    */
   readonly exactSums?: boolean;
 }
 
-const DEFAULTS = { fuse: true, cooperative: true, rows: true, maxStorageBuffers: 8, smallWork: 65536, cooperativeWork: 262144, recomputeLimit: 32, prologueLimit: 8, exactSums: false };
+const DEFAULTS = { fuse: true, cooperative: true, rows: true, maxStorageBuffers: 8, smallWork: 65536, cooperativeWork: 262144, recomputeLimit: 32, prologueLimit: 8, compensatedReductions: true, exactSums: false };
 
 /** Inline ops whose result element i depends on element i of each source only. */
 const POINTWISE = new Set<Op>([
@@ -95,10 +103,10 @@ interface Group {
   readonly shape: readonly number[];
 }
 
-/** f32 sums and matmuls carried as hi + lo (FuseOptions.exactSums). */
-function exactSum(s: Stage): Stage {
-  if (s.kind === "matmul" && s.type === "f32") return { ...s, exact: true };
-  if (s.kind === "reduce" && s.op === "sum" && s.body.type === "f32") return { ...s, exact: true };
+/** f32 sums carried as hi + lo: reductions (compensatedReductions) and matmuls (exactSums). */
+function exactSum(s: Stage, opts: { compensatedReductions: boolean; exactSums: boolean }): Stage {
+  if (s.kind === "matmul" && s.type === "f32" && opts.exactSums) return { ...s, exact: true };
+  if (s.kind === "reduce" && s.op === "sum" && s.body.type === "f32" && (opts.compensatedReductions || opts.exactSums)) return { ...s, exact: true };
   return s;
 }
 
@@ -228,7 +236,7 @@ export function fuseFunction(fn: IrFunction, options: FuseOptions = {}): KernelP
   }
 
   const scheduled = schedule(groups, deps, stageOf, opts, fn.name, cx);
-  const kernels = opts.exactSums ? scheduled.map((k) => ({ ...k, stages: k.stages.map(exactSum) })) : scheduled;
+  const kernels = scheduled.map((k) => ({ ...k, stages: k.stages.map((st) => exactSum(st, opts)) }));
   return {
     name: fn.name,
     cx,

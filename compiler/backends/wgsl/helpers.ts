@@ -15,7 +15,8 @@ interface Helper {
 const H = (code: string, ...uses: string[]): Helper => ({ uses, code: code.trim() });
 
 export const helpers: Readonly<Record<string, Helper>> = {
-  // Error-free transformations for compensated sums (FuseOptions.exactSums). Knuth's TwoSum:
+  // Error-free transformations for compensated sums (FuseOptions.compensatedReductions and
+  // exactSums). Knuth's TwoSum:
   // x = fl(a + b) and y = (a + b) - x exactly, with no condition on |a|, |b|. Dekker's TwoProduct
   // with Veltkamp's split (a = hi + lo, 12 bits each): x = fl(a b), y = a b - x exactly. fma would
   // be shorter, but WGSL does not promise a fused fma (SwiftShader's is not); these need only

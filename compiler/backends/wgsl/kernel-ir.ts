@@ -38,7 +38,7 @@ export interface ReduceStage {
   readonly body: Expr;
   readonly acc: VarExpr; // the reduced value (argmax/argmin: the index, i32)
   readonly outputs: readonly StageOutput[];
-  /** An f32 sum carried as hi + lo (compensated, FuseOptions.exactSums): see render.ts. */
+  /** An f32 sum carried as hi + lo (FuseOptions.compensatedReductions, exactSums): render.ts. */
   readonly exact?: boolean;
 }
 

@@ -1,4 +1,4 @@
-// ==== k0_matmul_reduce_sum (8274d6ea)
+// ==== k0_matmul_reduce_sum (5929f794)
 // k0_matmul_reduce_sum: 2 stages in one workgroup; ops: matmul gt add broadcast constant relu reduce_sum neg mul constant neg add cast eq broadcast reshape broadcast iota constant
 
 @group(0) @binding(0) var<storage, read> input_f32: array<f32>;
@@ -13,6 +13,12 @@ fn is_nan(x: f32) -> bool {
 
 fn f_relu(x: f32) -> f32 {
   return select(max(x, 0.0f), x, is_nan(x));
+}
+
+fn two_sum(a: f32, b: f32) -> vec2<f32> {
+  let s = a + b;
+  let bb = s - a;
+  return vec2<f32>(s, (a - (s - bb)) + (b - bb));
 }
 
 fn s0_a(b: i32, i: i32, p: i32) -> f32 {
@@ -58,10 +64,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 128i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 2i; r += 1i) {
-      acc = acc + s1_body(e, r);
+      let ts = two_sum(acc, s1_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s1_out(e, acc);
   }
 }
@@ -150,7 +160,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k2_matmul_reduce_max_reduce_sum (796e2a5d)
+// ==== k2_matmul_reduce_max_reduce_sum (5131ce1d)
 // k2_matmul_reduce_max_reduce_sum: 19 stages in one workgroup; ops: matmul add broadcast reduce_max min max constant constant reduce_sum exp sub broadcast add mul constant neg add cast eq broadcast reshape broadcast iota constant mul exp sub broadcast broadcast div reshape matmul transpose where constant reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast div mul broadcast add constant div sqrt broadcast max matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast div mul broadcast add constant div sqrt broadcast max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul div mul add constant div sqrt max reduce_sum mul sub sub broadcast broadcast log neg add cast eq broadcast reshape broadcast iota constant reduce_sum div constant add mul constant mul constant argmax cast eq reduce_sum div constant
 
 struct Uniforms {
@@ -213,6 +223,12 @@ fn f_min(a: f32, b: f32) -> f32 {
   if (is_nan(a)) { return a; }
   if (is_nan(b)) { return b; }
   return min(a, b);
+}
+
+fn two_sum(a: f32, b: f32) -> vec2<f32> {
+  let s = a + b;
+  let bb = s - a;
+  return vec2<f32>(s, (a - (s - bb)) + (b - bb));
 }
 
 fn s0_a(b: i32, i: i32, p: i32) -> f32 {
@@ -505,10 +521,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 128i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 2i; r += 1i) {
-      acc = acc + s2_body(e, r);
+      let ts = two_sum(acc, s2_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s2_out(e, acc);
   }
   storageBarrier();
@@ -528,10 +548,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 64i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 128i; r += 1i) {
-      acc = acc + s5_body(e, r);
+      let ts = two_sum(acc, s5_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s5_out(e, acc);
   }
   storageBarrier();
@@ -558,10 +582,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 2i; r += 1i) {
-      acc = acc + s8_body(e, r);
+      let ts = two_sum(acc, s8_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s8_out(e, acc);
   }
   storageBarrier();
@@ -577,10 +605,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 64i; r += 1i) {
-      acc = acc + s10_body(e, r);
+      let ts = two_sum(acc, s10_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s10_out(e, acc);
   }
   storageBarrier();
@@ -589,10 +621,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 64i; r += 1i) {
-      acc = acc + s12_body(e, r);
+      let ts = two_sum(acc, s12_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s12_out(e, acc);
   }
   storageBarrier();
@@ -601,26 +637,38 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 2i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 128i; r += 1i) {
-      acc = acc + s14_body(e, r);
+      let ts = two_sum(acc, s14_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s14_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 128i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 2i; r += 1i) {
-      acc = acc + s15_body(e, r);
+      let ts = two_sum(acc, s15_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s15_out(e, acc);
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 128i; r += 1i) {
-      acc = acc + s16_body(e, r);
+      let ts = two_sum(acc, s16_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s16_out(e, acc);
   }
   storageBarrier();
@@ -635,10 +683,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 128i; r += 1i) {
-      acc = acc + s18_body(e, r);
+      let ts = two_sum(acc, s18_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s18_out(e, acc);
   }
 }
@@ -816,7 +868,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   }
 }
 
-// ==== k5_matmul_reduce_sum (10573635)
+// ==== k5_matmul_reduce_sum (c4b4c04d)
 // k5_matmul_reduce_sum: 16 stages in one workgroup; ops: matmul transpose add mul constant mul constant add mul constant mul constant mul sub mul broadcast div mul broadcast add constant div sqrt broadcast max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast reduce_sum add mul constant mul constant add mul constant mul constant mul sub mul broadcast div mul broadcast add constant div sqrt broadcast max matmul transpose reshape reduce_sum mul reshape max constant sqrt matmul reshape div reshape broadcast reduce_sum mul reshape max constant sqrt div reshape broadcast reduce_sum mul reshape max constant div constant div broadcast
 
 struct Uniforms {
@@ -840,6 +892,12 @@ fn f_max(a: f32, b: f32) -> f32 {
   if (is_nan(a)) { return a; }
   if (is_nan(b)) { return b; }
   return max(a, b);
+}
+
+fn two_sum(a: f32, b: f32) -> vec2<f32> {
+  let s = a + b;
+  let bb = s - a;
+  return vec2<f32>(s, (a - (s - bb)) + (b - bb));
 }
 
 fn s0_a(b: i32, i: i32, p: i32) -> f32 {
@@ -1077,10 +1135,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 64i; r += 1i) {
-      acc = acc + s2_body(e, r);
+      let ts = two_sum(acc, s2_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s2_out(e, acc);
   }
   storageBarrier();
@@ -1096,10 +1158,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 2i; r += 1i) {
-      acc = acc + s4_body(e, r);
+      let ts = two_sum(acc, s4_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s4_out(e, acc);
   }
   storageBarrier();
@@ -1108,10 +1174,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 2i; r += 1i) {
-      acc = acc + s6_body(e, r);
+      let ts = two_sum(acc, s6_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s6_out(e, acc);
   }
   storageBarrier();
@@ -1120,10 +1190,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 64i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 128i; r += 1i) {
-      acc = acc + s8_body(e, r);
+      let ts = two_sum(acc, s8_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s8_out(e, acc);
   }
   storageBarrier();
@@ -1139,10 +1213,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 64i; r += 1i) {
-      acc = acc + s10_body(e, r);
+      let ts = two_sum(acc, s10_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s10_out(e, acc);
   }
   storageBarrier();
@@ -1158,10 +1236,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 64i; r += 1i) {
-      acc = acc + s12_body(e, r);
+      let ts = two_sum(acc, s12_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s12_out(e, acc);
   }
   storageBarrier();
@@ -1170,10 +1252,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   storageBarrier();
   for (var e = i32(li); e < 1i; e += 256i) {
-    var acc: f32 = 0f;
+    var acc = 0.0f;
+    var acc_lo = 0.0f;
     for (var r = 0i; r < 64i; r += 1i) {
-      acc = acc + s14_body(e, r);
+      let ts = two_sum(acc, s14_body(e, r));
+      acc_lo = acc_lo + ts.y;
+      acc = ts.x;
     }
+    acc = acc + acc_lo;
     s14_out(e, acc);
   }
   storageBarrier();
