@@ -6,7 +6,7 @@
 // still stops the run with the step and a parameter named. Through the real CLI on Dawn
 // (SwiftShader here); skipped without an adapter only outside CI.
 
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -65,6 +65,24 @@ describe("lip run --backend webgpu (pipelined)", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: the loss is (Infinity|NaN) at step [2-4]; the run stopped\n`[\w.]+` holds (NaN|Infinity|-Infinity) \(element \[[\d, ]+\]\)/);
     expect(JSON.parse(readFileSync(join(dir, "out", "summary.json"), "utf8")).status).toBe("diverged");
+  }, 300_000);
+
+  test("checkpoints, and --resume from one, leave the parameters and the log bit-identical", () => {
+    if (skip) return;
+    const dir = tmp();
+    const plain = lip(["run", "examples/quickstart.lip", "--steps", "60", "--backend", "webgpu", "--out", join(dir, "plain"), "--quiet"]);
+    const ck = lip(["run", "examples/quickstart.lip", "--steps", "60", "--backend", "webgpu", "--checkpoint-every", "30", "--out", join(dir, "ck"), "--quiet"]);
+    expect(plain.status).toBe(0);
+    expect(ck.status).toBe(0);
+    const params = (d: string) => readFileSync(join(dir, d, "params.safetensors"));
+    expect(params("ck").equals(params("plain"))).toBe(true);
+    // from the checkpoint of step 30: the second half again, on the device from the file's values
+    rmSync(join(dir, "ck", "params.safetensors"));
+    const resumed = lip(["run", "examples/quickstart.lip", "--steps", "60", "--backend", "webgpu", "--resume", join(dir, "ck"), "--quiet"]);
+    expect(resumed.stderr).toBe("");
+    expect(resumed.status).toBe(0);
+    expect(params("ck").equals(params("plain"))).toBe(true);
+    expect(readFileSync(join(dir, "ck", "log.jsonl"), "utf8")).toBe(readFileSync(join(dir, "plain", "log.jsonl"), "utf8"));
   }, 300_000);
 
   test("--read-every with another backend is a usage error", () => {
