@@ -35,7 +35,7 @@ export class WebGpuBackend implements PipelinedBackend {
     readonly adapter: string,
     private readonly readSlots: boolean,
   ) {
-    this.outputNames = new Set([...plan.outputs.map((o) => o.name), ...(plan.host?.outputs.map((o) => o.name).filter((n) => !n.startsWith("host.")) ?? [])]);
+    this.outputNames = program.outputNames;
   }
 
   static async create(compiled: CompiledExperiment, opts: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {

@@ -62,6 +62,8 @@ export class WebGpuProgram {
   private readonly freeStaging: GPUBuffer[] = [];
   private readonly allStaging: GPUBuffer[] = [];
   private readonly outputs: Map<string, PlanValue>;
+  /** What a step can return: the kernels' outputs and those the host computes (plan.host). */
+  readonly outputNames: ReadonlySet<string>;
   private readonly slotInputs: Map<string, PlanValue>;
 
   private constructor(
@@ -73,6 +75,7 @@ export class WebGpuProgram {
     private readonly host: IrFunction | null, // the step's host-side values (plan.host)
   ) {
     this.outputs = new Map(plan.outputs.map((o) => [o.name, o]));
+    this.outputNames = new Set([...this.outputs.keys(), ...(host?.outputs.map((o) => o.name).filter((n) => !n.startsWith("host.")) ?? [])]);
     this.slotInputs = new Map(plan.inputs.filter((v) => v.buffer.startsWith("slot.")).map((v) => [v.name, v]));
   }
 
@@ -129,8 +132,7 @@ export class WebGpuProgram {
   /** Runs one step on `inputs` (batch fields and scalars): every output, read back. */
   step(inputs: Record<string, Tensor>, opts: StepOptions = {}): Promise<Record<string, Tensor>> {
     const readSlots = opts.readSlots ?? true;
-    const names = this.plan.outputs.filter((o) => readSlots || !o.buffer.startsWith("slot_next.")).map((o) => o.name);
-    for (const o of this.host?.outputs ?? []) if (!o.name.startsWith("host.")) names.push(o.name);
+    const names = [...this.outputNames].filter((n) => readSlots || !this.outputs.get(n)?.buffer.startsWith("slot_next."));
     try {
       return this.submit(inputs, names)!;
     } catch (e) {

@@ -10,7 +10,7 @@
 // returned by the runtime beside the device's outputs.
 
 import type { IrFunction } from "../../ir/function.js";
-import { functionNodes } from "../../ir/graph.js";
+import { functionNodes, toposort } from "../../ir/graph.js";
 import type { Node } from "../../ir/node.js";
 import { Op } from "../../ir/ops.js";
 import { serializeFunction, type SerializedFunction } from "../../ir/serialize.js";
@@ -63,7 +63,7 @@ export function splitHost(fn: IrFunction, deviceOutput: (name: string) => boolea
     inputs: [...fn.inputs, ...hostInputs],
     outputs: fn.outputs.filter((o) => !computed(o.node)).map((o) => ({ name: o.name, node: map.get(o.node)! })),
   };
-  const used = new Set(functionNodes({ name: "", inputs: [], outputs: [...ordered, ...hostOutputs.map((o) => o.node)].map((node) => ({ name: "", node })) }));
+  const used = new Set(toposort([...ordered, ...hostOutputs.map((o) => o.node)]));
   const host: IrFunction = {
     name: `${fn.name}.host`,
     inputs: fn.inputs.filter((i) => used.has(i.node)),
